@@ -1,0 +1,254 @@
+/**
+ * The local endpoint's configuration: its shape (checked with zod, so a JSON
+ * or YAML file gets the same checks as an object), its defaults, and its
+ * resolution into what the server runs on (credentials, endpoint table).
+ */
+import { z } from "zod";
+import { isValidRegion } from "../addressing/region.js";
+import type { ChatBackend } from "./backend.js";
+import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
+import { type FaultSpec, faultSpecSchema } from "./faults.js";
+import { ACCESS_KEY_ID_PATTERN, SAGEMAKER_NAME_PATTERN } from "./names.js";
+
+/**
+ * A backend: either a config the backend factory builds (`{ type: "demo", ... }`,
+ * `{ type: "proxy", url, ... }`), or a {@link ChatBackend} object you built yourself.
+ */
+export type BackendConfig = ChatBackend | { type: string; [option: string]: unknown };
+
+/** One inference component of an endpoint. */
+export interface ComponentConfig {
+  backend: BackendConfig;
+}
+
+/** An endpoint: either one model (`backend`) or named inference components (`inferenceComponents`). */
+export type EndpointConfig =
+  | { backend: BackendConfig; inferenceComponents?: undefined }
+  | { inferenceComponents: Record<string, ComponentConfig>; backend?: undefined };
+
+/** A credential whose tokens the endpoint accepts. */
+export interface CredentialConfig {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Temporary credentials: tokens must carry this session token. */
+  sessionToken?: string;
+  /**
+   * The endpoints this key may invoke (IAM's `sagemaker:InvokeEndpoint` on the
+   * endpoint ARNs); any other endpoint answers 403. All endpoints when omitted.
+   */
+  allowedEndpoints?: string[];
+}
+
+/** Everything `startLocalEndpoint` accepts; also the shape of a config file (minus `clock` and object backends). */
+export interface LocalEndpointConfig {
+  /** The endpoints' region; tokens must be scoped to it. Default `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-west-2`. */
+  region?: string;
+  /** Accepted credentials. Default: the AWS environment variables (`AWS_ACCESS_KEY_ID`, ...). */
+  credentials?: CredentialConfig[];
+  /** Endpoints by name (SageMaker's name rule: letters, digits, hyphens, 1-63). */
+  endpoints: Record<string, EndpointConfig>;
+  /** Faults active from the start. */
+  faults?: FaultSpec[];
+  /** Interface to listen on. Default `127.0.0.1`; anything not loopback needs `allowNonLoopback`. */
+  host?: string;
+  /** Port to listen on. Default 0 (a free port). */
+  port?: number;
+  /** Allows a non-loopback `host` (a warning is printed on stderr). */
+  allowNonLoopback?: boolean;
+  /** Also append every access log entry as a JSON line to this file. */
+  accessLogFile?: string;
+  /** How many access log entries `requests` keeps (oldest dropped). Default 10,000. */
+  maxLoggedRequests?: number;
+  /** Largest accepted request body in bytes. Default 25 MiB. */
+  maxBodyBytes?: number;
+  /** Milliseconds since the epoch, for token expiry checks. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Default largest request body: SageMaker's 25 MB payload limit. */
+export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+const nameSchema = z
+  .string()
+  .regex(
+    SAGEMAKER_NAME_PATTERN,
+    "must be 1-63 letters, digits or hyphens, not starting or ending with a hyphen",
+  );
+
+function isChatBackend(value: unknown): value is ChatBackend {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { complete?: unknown }).complete === "function"
+  );
+}
+
+const backendSchema = z.union([
+  z.custom<ChatBackend>(isChatBackend),
+  z.looseObject({ type: z.string().min(1) }),
+]);
+
+const endpointSchema = z
+  .strictObject({
+    backend: backendSchema.optional(),
+    inferenceComponents: z
+      .record(nameSchema, z.strictObject({ backend: backendSchema }))
+      .refine((ics) => Object.keys(ics).length > 0, "needs at least one inference component")
+      .optional(),
+  })
+  .refine(
+    (ep) => (ep.backend === undefined) !== (ep.inferenceComponents === undefined),
+    "needs exactly one of `backend` (a single-model endpoint) or `inferenceComponents`",
+  );
+
+const configSchema = z.strictObject({
+  region: z
+    .string()
+    .refine(isValidRegion, "must be an AWS region name such as us-west-2")
+    .optional(),
+  credentials: z
+    .array(
+      z.strictObject({
+        accessKeyId: z.string().regex(ACCESS_KEY_ID_PATTERN, "must be letters, digits or _"),
+        secretAccessKey: z.string().min(1),
+        sessionToken: z.string().min(1).optional(),
+        allowedEndpoints: z.array(nameSchema).optional(),
+      }),
+    )
+    .min(1)
+    .optional(),
+  endpoints: z
+    .record(nameSchema, endpointSchema)
+    .refine((eps) => Object.keys(eps).length > 0, "needs at least one endpoint"),
+  faults: z.array(faultSpecSchema).optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(0).max(65_535).optional(),
+  allowNonLoopback: z.boolean().optional(),
+  accessLogFile: z.string().min(1).optional(),
+  maxLoggedRequests: z.number().int().min(1).optional(),
+  maxBodyBytes: z.number().int().min(1).optional(),
+  clock: z.custom<() => number>((value) => typeof value === "function").optional(),
+});
+
+/**
+ * Checks a config's shape and values, throwing {@link LocalEndpointConfigError}
+ * (`LOCAL_CONFIG_INVALID`) that lists every problem with its path.
+ */
+export function validateLocalEndpointConfig(
+  input: unknown,
+  source = "the config",
+): LocalEndpointConfig {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String).join(".");
+      return `  - ${path === "" ? "(top level)" : path}: ${issue.message}`;
+    });
+    throw new LocalEndpointConfigError(
+      "LOCAL_CONFIG_INVALID",
+      `Invalid local endpoint config in ${source}:\n${problems.join("\n")}`,
+    );
+  }
+  const config = parsed.data as LocalEndpointConfig;
+  for (const [index, fault] of (config.faults ?? []).entries()) {
+    checkFaultTarget(config, fault, `faults.${index}`);
+  }
+  for (const [index, credential] of (config.credentials ?? []).entries()) {
+    for (const endpoint of credential.allowedEndpoints ?? []) {
+      if (config.endpoints[endpoint] === undefined) {
+        throw new LocalEndpointConfigError(
+          "LOCAL_CONFIG_INVALID",
+          `credentials.${index}.allowedEndpoints names "${endpoint}", which is not in endpoints.`,
+        );
+      }
+    }
+  }
+  return config;
+}
+
+/** Throws `LOCAL_UNKNOWN_TARGET` unless the fault's endpoint (and component) exist. */
+export function checkFaultTarget(
+  config: Pick<LocalEndpointConfig, "endpoints">,
+  fault: FaultSpec,
+  where = "the fault",
+): void {
+  const endpoint = config.endpoints[fault.endpoint];
+  if (endpoint === undefined) {
+    throw new LocalEndpointConfigError(
+      "LOCAL_UNKNOWN_TARGET",
+      `${where} targets endpoint "${fault.endpoint}", which is not configured.`,
+    );
+  }
+  if (
+    fault.component !== undefined &&
+    endpoint.inferenceComponents?.[fault.component] === undefined
+  ) {
+    throw new LocalEndpointConfigError(
+      "LOCAL_UNKNOWN_TARGET",
+      `${where} targets inference component "${fault.component}", which endpoint "${fault.endpoint}" does not have.`,
+    );
+  }
+}
+
+/** The region from the config, else `AWS_REGION`, `AWS_DEFAULT_REGION`, else `us-west-2`. */
+export function resolveRegion(
+  config: LocalEndpointConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (config.region !== undefined) return config.region;
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
+    const value = env[name];
+    if (value !== undefined && value !== "") {
+      if (!isValidRegion(value)) {
+        throw new LocalEndpointConfigError(
+          "LOCAL_CONFIG_INVALID",
+          `The ${name} environment variable is not an AWS region name such as us-west-2.`,
+        );
+      }
+      return value;
+    }
+  }
+  return "us-west-2";
+}
+
+/**
+ * The credentials from the config, else the ones the AWS environment variables
+ * hold, so a client using the default credential chain and the local endpoint
+ * agree with no setup. Throws `LOCAL_NO_CREDENTIALS` when there are none.
+ */
+export function resolveCredentials(
+  config: LocalEndpointConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): CredentialConfig[] {
+  if (config.credentials !== undefined) return config.credentials;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new LocalEndpointEnvironmentError(
+      "LOCAL_NO_CREDENTIALS",
+      "The local endpoint has no credentials to accept tokens from: pass `credentials: [{ accessKeyId, " +
+        "secretAccessKey }]` in its config, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
+        "(and AWS_SESSION_TOKEN for temporary credentials) in the environment.",
+    );
+  }
+  if (!ACCESS_KEY_ID_PATTERN.test(accessKeyId)) {
+    throw new LocalEndpointConfigError(
+      "LOCAL_CONFIG_INVALID",
+      "The AWS_ACCESS_KEY_ID environment variable is not an access key id (letters, digits or _).",
+    );
+  }
+  return [
+    sessionToken
+      ? { accessKeyId, secretAccessKey, sessionToken }
+      : { accessKeyId, secretAccessKey },
+  ];
+}
+
+/** True for hosts that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Whether a config backend is an object the user built rather than a config to build from. */
+export { isChatBackend };

@@ -1,0 +1,29 @@
+/**
+ * `sagemaker-openai-agents/local`: a local stand-in for SageMaker AI's
+ * OpenAI-compatible endpoints that verifies bearer tokens as the service does,
+ * routes endpoints and inference components, and injects faults.
+ *
+ * @packageDocumentation
+ */
+export type { AccessLogEntry } from "./access-log.js";
+export type {
+  BackendContext,
+  BackendResponse,
+  ChatBackend,
+  ChatCompletionRequestBody,
+  JsonBackendResponse,
+  StreamBackendResponse,
+} from "./backend.js";
+export type {
+  BackendConfig,
+  ComponentConfig,
+  CredentialConfig,
+  EndpointConfig,
+  LocalEndpointConfig,
+} from "./config.js";
+export { DEFAULT_MAX_BODY_BYTES, validateLocalEndpointConfig } from "./config.js";
+export { loadLocalEndpointConfig } from "./config-file.js";
+export { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
+export type { FaultSpec } from "./faults.js";
+export { REFUSAL_REASONS, type RefusalReason } from "./refusals.js";
+export { type LocalEndpoint, startLocalEndpoint } from "./server.js";

@@ -1,0 +1,143 @@
+/**
+ * Writes a backend's response to the client, applying the stream faults that
+ * act on the bytes: cut the connection after K chunks, slip in an SSE event
+ * that is not JSON, trickle the body slowly. Respects backpressure, and stops
+ * pulling from the backend as soon as the client goes away.
+ */
+import type { ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { BackendResponse } from "./backend.js";
+
+/** The faults that change how a body is written. */
+export interface WriteFaults {
+  cutStreamAfterChunks?: number;
+  malformedSse?: boolean;
+  trickleBytesPerSecond?: number;
+}
+
+/** How writing ended: the whole body, a deliberate cut, or the client went away. */
+export type WriteOutcome = "complete" | "cut" | "aborted";
+
+/** An event whose data is not JSON: what a truncated or corrupted proxy would deliver. */
+const MALFORMED_EVENT = 'data: {"id":"chatcmpl-malformed","choices":[{"delta":{"content":"\n\n';
+
+/** Writes `response` with `headers` added; never throws for a client that disappeared. */
+export async function writeBackendResponse(
+  res: ServerResponse,
+  response: BackendResponse,
+  headers: Record<string, string>,
+  faults: WriteFaults,
+  signal: AbortSignal,
+): Promise<WriteOutcome> {
+  if (response.type === "json") {
+    const body = Buffer.from(JSON.stringify(response.body));
+    if (faults.cutStreamAfterChunks === 0) return cut(res);
+    res.writeHead(response.status, {
+      "content-type": "application/json",
+      "content-length": String(body.length),
+      ...response.headers,
+      ...headers,
+    });
+    if (faults.trickleBytesPerSecond === undefined) {
+      res.end(body);
+      return "complete";
+    }
+    if (!(await trickle(res, body, faults.trickleBytesPerSecond, signal))) return "aborted";
+    res.end();
+    return "complete";
+  }
+
+  res.writeHead(response.status, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    ...response.headers,
+    ...headers,
+  });
+  res.flushHeaders();
+  let written = 0;
+  const iterator = response.body[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      if (faults.cutStreamAfterChunks !== undefined && written >= faults.cutStreamAfterChunks) {
+        return cut(res);
+      }
+      const next = await iterator.next();
+      if (signal.aborted) return "aborted";
+      if (next.done === true) break;
+      const piece = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+      if (!(await send(res, piece, faults.trickleBytesPerSecond, signal))) return "aborted";
+      written += 1;
+      if (written === 1 && faults.malformedSse === true) {
+        if (!(await send(res, Buffer.from(MALFORMED_EVENT), undefined, signal))) return "aborted";
+      }
+    }
+  } catch (error) {
+    // A backend that fails mid-stream: vLLM sends the error as one more event, then [DONE].
+    const message = error instanceof Error ? error.message : "backend stream failed";
+    const event = { error: { message, type: "InternalServerError", param: null, code: 500 } };
+    if (!res.destroyed) res.write(`data: ${JSON.stringify(event)}\n\ndata: [DONE]\n\n`);
+  } finally {
+    // Lets the backend release what it holds (an upstream connection) when we stop early.
+    void iterator.return?.()?.catch(() => undefined);
+  }
+  res.end();
+  return "complete";
+}
+
+/** Destroys the connection with a TCP reset, as a crashed container or a dropped proxy would. */
+function cut(res: ServerResponse): WriteOutcome {
+  const socket = res.socket;
+  if (socket !== null && typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
+  else res.destroy();
+  return "cut";
+}
+
+/** Writes one piece, trickled if asked; false when the client is gone. */
+async function send(
+  res: ServerResponse,
+  piece: Uint8Array,
+  trickleRate: number | undefined,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (trickleRate !== undefined) return trickle(res, piece, trickleRate, signal);
+  if (res.destroyed) return false;
+  if (!res.write(piece)) return drained(res);
+  return !signal.aborted;
+}
+
+/** Writes `data` at about `bytesPerSecond`, in ticks of at most 100 ms. */
+async function trickle(
+  res: ServerResponse,
+  data: Uint8Array,
+  bytesPerSecond: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const perTick = Math.max(1, Math.floor(bytesPerSecond / 10));
+  const tickMs = (perTick / bytesPerSecond) * 1000;
+  for (let offset = 0; offset < data.length; offset += perTick) {
+    if (res.destroyed || signal.aborted) return false;
+    res.write(data.subarray(offset, offset + perTick));
+    try {
+      await sleep(tickMs, undefined, { signal });
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Resolves true on `drain`, false if the connection closes first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onDrain = () => {
+      res.off("close", onClose);
+      resolve(true);
+    };
+    const onClose = () => {
+      res.off("drain", onDrain);
+      resolve(false);
+    };
+    res.once("drain", onDrain);
+    res.once("close", onClose);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * `generateToken`: one SageMaker bearer token, byte-identical to the official
+ * Python SDK's `sagemaker.core.token_generator.generate_token` for the same
+ * credentials, region, lifetime and instant.
+ */
+import {
+  type AwsCredentialsProvider,
+  type CredentialsSource,
+  credentialsResolver,
+  defaultCredentialsProvider,
+} from "./credentials.js";
+import { checkExpiresIn, checkOptionsObject, checkSigningDate } from "./options.js";
+import { MAX_EXPIRES_IN, presignToken } from "./presign.js";
+import { resolveRegion } from "./region.js";
+
+/** Options of {@link generateToken}. */
+export interface GenerateTokenOptions {
+  /** AWS region of the endpoint. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
+  region?: string;
+  /**
+   * Static credentials or a credential provider.
+   * Default: the Node default chain of `@aws-sdk/credential-providers` (shared by all calls).
+   */
+  credentials?: CredentialsSource;
+  /** Lifetime in whole seconds, 1..43200. Default 43200 (12 hours), as the Python SDK. */
+  expiresIn?: number;
+  /** The signing instant, for reproducible tokens. Default: now. Milliseconds are ignored. */
+  signingDate?: Date;
+}
+
+// One default chain for all generateToken calls, so its cache spares repeated
+// credential lookups (files, instance metadata) across mints.
+let sharedDefaultChain: AwsCredentialsProvider | undefined;
+function sharedDefault(): AwsCredentialsProvider {
+  sharedDefaultChain ??= defaultCredentialsProvider();
+  return sharedDefaultChain;
+}
+
+/**
+ * Mints a SageMaker bearer token (`sagemaker-api-key-...`) locally: no network
+ * call beyond what the credential provider itself does.
+ *
+ * All options are validated before anything else happens: `INVALID_EXPIRES_IN`,
+ * `INVALID_SIGNING_DATE`, `INVALID_REGION`, `REGION_UNRESOLVED`,
+ * `INVALID_CREDENTIALS`; then `CREDENTIALS_UNAVAILABLE` if the provider fails.
+ *
+ * The token is a credential: send it only over HTTPS and never log it.
+ *
+ * @example
+ * ```ts
+ * import { generateToken } from "sagemaker-openai-agents/auth";
+ * const token = await generateToken({ region: "us-west-2", expiresIn: 900 });
+ * ```
+ */
+export async function generateToken(options: GenerateTokenOptions = {}): Promise<string> {
+  checkOptionsObject(options, "generateToken");
+  const expiresIn =
+    options.expiresIn === undefined ? MAX_EXPIRES_IN : checkExpiresIn(options.expiresIn);
+  const fixedDate =
+    options.signingDate === undefined ? undefined : checkSigningDate(options.signingDate);
+  const region = resolveRegion(options.region);
+  const credentials = await credentialsResolver(options.credentials, sharedDefault)();
+  return presignToken({
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    region,
+    expiresIn,
+    date: fixedDate ?? new Date(),
+  });
+}

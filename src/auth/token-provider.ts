@@ -1,0 +1,172 @@
+/**
+ * `createTokenProvider`: an async function that hands out valid SageMaker
+ * bearer tokens, shaped as the OpenAI SDK's `ApiKeySetter` so it can be passed
+ * as `apiKey` to `new OpenAI(...)` or LangChain's `ChatOpenAI`, which call it
+ * before every request, retries included.
+ */
+import { ValidationError } from "../errors.js";
+import { type AwsCredentials, type CredentialsSource, credentialsResolver } from "./credentials.js";
+import { CredentialsError } from "./errors.js";
+import { checkExpiresIn, checkOptionsObject, describeValue } from "./options.js";
+import { presignToken } from "./presign.js";
+import { resolveRegion } from "./region.js";
+import { singleFlight } from "./single-flight.js";
+
+/** Options of {@link createTokenProvider}. */
+export interface TokenProviderOptions {
+  /** AWS region of the endpoint. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
+  region?: string;
+  /** Static credentials or a credential provider. Default: the Node default chain (one per token provider). */
+  credentials?: CredentialsSource;
+  /** Lifetime of each token in whole seconds, 1..43200. Default 900 (15 minutes): short-lived, as the service's guidance advises. */
+  expiresIn?: number;
+  /**
+   * In `cached` mode, mint a new token this many seconds before the current one
+   * stops working. Must be less than `expiresIn`. Default: 300, or half of
+   * `expiresIn` when that is shorter.
+   */
+  refreshBeforeSeconds?: number;
+  /**
+   * `cached` (default): reuse a token until it nears expiry; concurrent callers share one mint.
+   * `per-request`: mint a fresh token on every call (the article's Python `httpx.Auth` pattern).
+   */
+  mode?: "cached" | "per-request";
+}
+
+/**
+ * Returns a valid bearer token each time it is called. The function does not
+ * reveal its tokens through `JSON.stringify`, `String()` or `util.inspect`.
+ */
+export type SageMakerTokenProvider = () => Promise<string>;
+
+/** What a token provider's function shows to `JSON.stringify`, `String()` and `util.inspect`. */
+export const TOKEN_PROVIDER_LABEL = "[SageMakerTokenProvider]";
+
+interface Minted {
+  token: string;
+  /** Epoch ms from which the token must not be handed out any more. */
+  refreshAt: number;
+}
+
+function checkRefreshBefore(value: unknown, expiresIn: number): number {
+  if (value === undefined) {
+    return Math.min(300, Math.floor(expiresIn / 2));
+  }
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0 && value < expiresIn) {
+    return value;
+  }
+  throw new ValidationError(
+    "INVALID_REFRESH_BEFORE",
+    `refreshBeforeSeconds must be a number of seconds from 0 to less than expiresIn (${expiresIn}); ` +
+      `got ${describeValue(value)}.`,
+  );
+}
+
+/**
+ * Resolves credentials again only when the last ones are about to expire, as
+ * the AWS SDK clients do; credentials without `expiration` are kept.
+ */
+function cachedCredentials(
+  resolve: () => Promise<AwsCredentials>,
+  marginMs: number,
+): () => Promise<AwsCredentials> {
+  let current: AwsCredentials | undefined;
+  const refresh = singleFlight(async () => {
+    current = await resolve();
+    return current;
+  });
+  return async () => {
+    const expiration = current?.expiration?.getTime();
+    if (current !== undefined && (expiration === undefined || Date.now() < expiration - marginMs)) {
+      return current;
+    }
+    return refresh();
+  };
+}
+
+/** Hides a token-bearing function from serializers and inspectors. */
+function disguise(provider: SageMakerTokenProvider): SageMakerTokenProvider {
+  const label = (): string => TOKEN_PROVIDER_LABEL;
+  Object.defineProperties(provider, {
+    toJSON: { value: label },
+    toString: { value: label },
+    [Symbol.for("nodejs.util.inspect.custom")]: { value: label },
+  });
+  return provider;
+}
+
+/**
+ * Creates a token provider: `() => Promise<string>` that mints SageMaker
+ * bearer tokens from AWS credentials and refreshes them automatically.
+ *
+ * In `cached` mode a token is reused until `refreshBeforeSeconds` before its
+ * effective expiry, the earlier of the token's own expiry and the signing
+ * credentials' `expiration`; concurrent callers during a refresh share one
+ * mint, and a failed mint is not cached. Credentials are resolved again when
+ * they near expiry.
+ *
+ * Options, the region and static credentials are validated now (typed
+ * errors: `INVALID_EXPIRES_IN`, `INVALID_REFRESH_BEFORE`, `INVALID_OPTIONS`,
+ * `INVALID_REGION`, `REGION_UNRESOLVED`, `INVALID_CREDENTIALS`). When called,
+ * it may reject with `CREDENTIALS_UNAVAILABLE` or `CREDENTIALS_EXPIRED`.
+ *
+ * @example
+ * ```ts
+ * import OpenAI from "openai";
+ * import { createTokenProvider, sagemakerOpenAIBaseURL } from "sagemaker-openai-agents/auth";
+ * const apiKey = createTokenProvider({ region: "us-west-2" });
+ * const client = new OpenAI({
+ *   apiKey,
+ *   baseURL: sagemakerOpenAIBaseURL({ region: "us-west-2", endpointName: "my-endpoint" }),
+ * });
+ * ```
+ */
+export function createTokenProvider(options: TokenProviderOptions = {}): SageMakerTokenProvider {
+  checkOptionsObject(options, "createTokenProvider");
+  const expiresIn = options.expiresIn === undefined ? 900 : checkExpiresIn(options.expiresIn);
+  const refreshBeforeMs = checkRefreshBefore(options.refreshBeforeSeconds, expiresIn) * 1000;
+  const mode = options.mode ?? "cached";
+  if (mode !== "cached" && mode !== "per-request") {
+    throw new ValidationError(
+      "INVALID_OPTIONS",
+      `mode must be "cached" or "per-request"; got ${describeValue(mode)}.`,
+    );
+  }
+  const region = resolveRegion(options.region);
+  const credentials = cachedCredentials(credentialsResolver(options.credentials), refreshBeforeMs);
+
+  const mint = async (): Promise<Minted> => {
+    const resolved = await credentials();
+    const now = Date.now();
+    const credentialsExpireAt = resolved.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (credentialsExpireAt <= now) {
+      throw new CredentialsError(
+        "CREDENTIALS_EXPIRED",
+        `The AWS credentials for access key ${resolved.accessKeyId} expired at ` +
+          `${new Date(credentialsExpireAt).toISOString()}; a token they sign would be refused. ` +
+          "Refresh the credentials (e.g. `aws sso login`) or pass a provider that renews them.",
+      );
+    }
+    const date = new Date(now);
+    const token = presignToken({ ...resolved, region, expiresIn, date });
+    // The token's clock starts at the whole second it carries in X-Amz-Date.
+    const tokenExpiresAt = Math.floor(now / 1000) * 1000 + expiresIn * 1000;
+    return { token, refreshAt: Math.min(tokenExpiresAt, credentialsExpireAt) - refreshBeforeMs };
+  };
+
+  if (mode === "per-request") {
+    return disguise(async () => (await mint()).token);
+  }
+
+  let current: Minted | undefined;
+  const refresh = singleFlight(async () => {
+    current = await mint();
+    return current.token;
+  });
+  return disguise(async () => {
+    if (current !== undefined && Date.now() < current.refreshAt) {
+      return current.token;
+    }
+    return refresh();
+  });
+}

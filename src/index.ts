@@ -4,6 +4,19 @@
  *
  * @packageDocumentation
  */
+
+export {
+  calculatorTool,
+  checkSyntax,
+  createSyntaxCheckTool,
+  type EvaluationResult,
+  evaluateExpression,
+  type SyntaxCheckOptions,
+  type SyntaxCheckResult,
+  type SyntaxIssue,
+  type SyntaxLanguage,
+  syntaxCheckTool,
+} from "../tools/index.js";
 export {
   ConfigurationError,
   REDACTED_TOKEN,

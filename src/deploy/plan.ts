@@ -131,7 +131,7 @@ export interface ResolvedPlan {
   routingStrategy: DeploymentPlan["routingStrategy"];
 }
 
-/** SageMaker's rule for model, endpoint, config, variant and component names. */
+/** SageMaker's pattern for model, endpoint, config, variant and component names (max length 63). */
 const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[a-zA-Z0-9_+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
@@ -146,7 +146,8 @@ function invalid(message: string): DeploymentPlanError {
 
 /** Whether `name` satisfies SageMaker's rule for resource names (1-63 letters, digits, hyphens). */
 export function isSageMakerName(name: string): boolean {
-  return SAGEMAKER_NAME.test(name);
+  // The pattern alone admits longer names: `-*` hyphens do not count toward its {0,62}.
+  return name.length <= 63 && SAGEMAKER_NAME.test(name);
 }
 
 /** Throws `INVALID_PLAN` unless `name` satisfies SageMaker's name rule (1-63 letters, digits, hyphens). */

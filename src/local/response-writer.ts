@@ -84,11 +84,26 @@ export async function writeBackendResponse(
   return "complete";
 }
 
-/** Destroys the connection with a TCP reset, as a crashed container or a dropped proxy would. */
-function cut(res: ServerResponse): WriteOutcome {
+/**
+ * Drops the connection mid-response, as a crashed container or a dropped proxy
+ * would. The chunks written so far are flushed first (Node corks a response's
+ * writes until the next tick, and destroying a socket discards what is still
+ * queued), so the client gets exactly K chunks and then the close. A plain
+ * destroy rather than a TCP RST, which would make the kernel discard them too.
+ */
+async function cut(res: ServerResponse): Promise<WriteOutcome> {
   const socket = res.socket;
-  if (socket !== null && typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
-  else res.destroy();
+  if (socket !== null && !socket.destroyed) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (socket.writableLength > 0) {
+      await new Promise((resolve) => {
+        socket.once("drain", resolve);
+        socket.once("close", resolve);
+      });
+    }
+    socket.destroy();
+  }
+  res.destroy();
   return "cut";
 }
 
@@ -115,13 +130,15 @@ async function trickle(
   const perTick = Math.max(1, Math.floor(bytesPerSecond / 10));
   const tickMs = (perTick / bytesPerSecond) * 1000;
   for (let offset = 0; offset < data.length; offset += perTick) {
+    if (offset > 0) {
+      try {
+        await sleep(tickMs, undefined, { signal });
+      } catch {
+        return false;
+      }
+    }
     if (res.destroyed || signal.aborted) return false;
     res.write(data.subarray(offset, offset + perTick));
-    try {
-      await sleep(tickMs, undefined, { signal });
-    } catch {
-      return false;
-    }
   }
   return true;
 }

@@ -24,3 +24,25 @@ export {
   SageMakerOpenAIError,
   ValidationError,
 } from "./errors.js";
+export {
+  createHermesStreamParser,
+  type HermesInvalidToolCall,
+  type HermesParseOptions,
+  type HermesParseResult,
+  type HermesStreamFinish,
+  type HermesStreamParser,
+  type HermesStreamUpdate,
+  type HermesToolCall,
+  type HermesToolCallChunk,
+  ParserFinishedError,
+  parseHermesToolCalls,
+} from "./model/hermes/index.js";
+export {
+  createInlineReasoningStream,
+  type InlineReasoningOptions,
+  type InlineReasoningSplit,
+  type InlineReasoningStream,
+  readReasoningField,
+  splitInlineReasoning,
+} from "./model/reasoning/index.js";
+export { readServerError, type ServerError } from "./model/server-error.js";

@@ -6,6 +6,13 @@
  *
  * @packageDocumentation
  */
+// Re-exported so a gateway can build the URL a token is for from this light entry alone.
+export {
+  assertSafeBaseURL,
+  isLoopbackHost,
+  type SageMakerOpenAIBaseURLOptions,
+  sagemakerOpenAIBaseURL,
+} from "../addressing/index.js";
 export type { AwsCredentials, AwsCredentialsProvider, CredentialsSource } from "./credentials.js";
 export { type DecodedToken, decodeToken } from "./decode-token.js";
 export { CredentialsError, MalformedTokenError } from "./errors.js";

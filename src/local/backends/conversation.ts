@@ -53,7 +53,8 @@ export function contentText(content: unknown): string {
 export function fencedBlocks(text: string): string[] {
   const blocks: string[] = [];
   const fence = /```[^\n`]*\n([\s\S]*?)```/g;
-  for (const match of text.matchAll(fence)) blocks.push(match[1] ?? "");
+  // The newline before the closing fence belongs to the fence, not to the code.
+  for (const match of text.matchAll(fence)) blocks.push((match[1] ?? "").replace(/\r?\n$/, ""));
   return blocks;
 }
 

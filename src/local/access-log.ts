@@ -49,7 +49,10 @@ export class AccessLog {
 
   /** Records one entry. */
   add(entry: AccessLogEntry): void {
+    // Path segments are caller-chosen text: a token pasted into the URL must not be kept.
     entry.path = redactTokens(entry.path);
+    if (entry.endpoint !== null) entry.endpoint = redactTokens(entry.endpoint);
+    if (entry.component !== null) entry.component = redactTokens(entry.component);
     this.entries.push(entry);
     // Trim in batches so a full log costs one splice per 10% of its size, not one per request.
     if (this.entries.length > this._max) {

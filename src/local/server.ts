@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AccessLog, type AccessLogEntry } from "./access-log.js";
 import type { BackendResponse, ChatBackend } from "./backend.js";
@@ -139,6 +140,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
       else res.destroy();
     });
   });
+  server.on("clientError", answerClientError);
   try {
     await listen(server, host, config.port ?? 0);
   } catch (error) {
@@ -199,6 +201,34 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
       return closing;
     },
   };
+}
+
+/**
+ * Requests Node's HTTP parser rejects (bad request line, oversized headers,
+ * header timeout) still get a JSON body, like everything else the endpoint says.
+ */
+function answerClientError(
+  error: NodeJS.ErrnoException,
+  socket: Duplex & { _httpMessage?: ServerResponse | null },
+): void {
+  // As Node's default handler: no second answer when a response already started on this socket.
+  if (!socket.writable || socket._httpMessage?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout"]
+        : [400, "Bad Request"];
+  const body = JSON.stringify({
+    error: { message: text, type: "BadRequestError", param: null, code: status },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -157,7 +157,13 @@ export function rawRequest(
         port: url.port,
         method: options.method ?? "POST",
         path: options.path,
-        headers: options.headers ?? {},
+        // An explicit length, or Node would send a GET/DELETE/OPTIONS body unframed.
+        headers: {
+          ...(options.body === undefined
+            ? {}
+            : { "content-length": String(Buffer.byteLength(options.body)) }),
+          ...options.headers,
+        },
         agent: false,
       },
       (res) => {

@@ -1,0 +1,295 @@
+/**
+ * The local endpoint's configuration: validation with typed errors, JSON and
+ * YAML files, credentials and region from the environment, loopback-only
+ * binding, and backend ownership on close.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  type ChatBackend,
+  LocalEndpointConfigError,
+  LocalEndpointEnvironmentError,
+  loadLocalEndpointConfig,
+  startLocalEndpoint,
+  validateLocalEndpointConfig,
+} from "../../src/local/index.js";
+import {
+  CHAT_BODY,
+  echoBackend,
+  mintToken,
+  rawRequest,
+  TEST_CREDENTIALS,
+} from "../helpers/local-endpoint.js";
+
+const credentials = [{ ...TEST_CREDENTIALS }];
+const dir = mkdtempSync(join(tmpdir(), "local-config-"));
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+function invalid(config: unknown): LocalEndpointConfigError {
+  try {
+    validateLocalEndpointConfig(config);
+  } catch (error) {
+    expect(error).toBeInstanceOf(LocalEndpointConfigError);
+    return error as LocalEndpointConfigError;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("validation", () => {
+  const demo = { type: "demo" };
+  const cases: Array<[string, unknown, string]> = [
+    ["no endpoints", { endpoints: {} }, "endpoints"],
+    [
+      "an endpoint name with an underscore",
+      { endpoints: { my_ep: { backend: demo } } },
+      "endpoints.my_ep",
+    ],
+    [
+      "an endpoint name ending in a hyphen",
+      { endpoints: { "ep-": { backend: demo } } },
+      "endpoints.ep-",
+    ],
+    [
+      "a 64-character name",
+      { endpoints: { ["a".repeat(64)]: { backend: demo } } },
+      "endpoints.aaaa",
+    ],
+    [
+      "a component name with a dot",
+      { endpoints: { ep: { inferenceComponents: { "a.b": { backend: demo } } } } },
+      "inferenceComponents.a.b",
+    ],
+    [
+      "both backend and components",
+      { endpoints: { ep: { backend: demo, inferenceComponents: { a: { backend: demo } } } } },
+      "exactly one",
+    ],
+    ["neither backend nor components", { endpoints: { ep: {} } }, "exactly one"],
+    [
+      "no components",
+      { endpoints: { ep: { inferenceComponents: {} } } },
+      "at least one inference component",
+    ],
+    ["a backend without type", { endpoints: { ep: { backend: {} } } }, "endpoints.ep.backend"],
+    [
+      "a malformed region",
+      { region: "us-west-2.evil.com", endpoints: { ep: { backend: demo } } },
+      "region",
+    ],
+    ["an unknown key", { endpoints: { ep: { backend: demo } }, prot: 8080 }, "prot"],
+    ["a port out of range", { port: 70000, endpoints: { ep: { backend: demo } } }, "port"],
+    ["empty credentials", { credentials: [], endpoints: { ep: { backend: demo } } }, "credentials"],
+    [
+      "a credential without secret",
+      { credentials: [{ accessKeyId: "AKID" }], endpoints: { ep: { backend: demo } } },
+      "credentials.0.secretAccessKey",
+    ],
+    [
+      "an access key id with a slash",
+      {
+        credentials: [{ accessKeyId: "AK/ID", secretAccessKey: "s" }],
+        endpoints: { ep: { backend: demo } },
+      },
+      "credentials.0.accessKeyId",
+    ],
+    [
+      "an invalid fault",
+      { endpoints: { ep: { backend: demo } }, faults: [{ endpoint: "ep", status: 99 }] },
+      "faults.0.status",
+    ],
+  ];
+  for (const [label, config, mention] of cases) {
+    it(`refuses ${label} (LOCAL_CONFIG_INVALID, naming where)`, () => {
+      const error = invalid(config);
+      expect(error.code).toBe("LOCAL_CONFIG_INVALID");
+      expect(error.message).toContain(mention);
+    });
+  }
+
+  it("refuses allowedEndpoints and faults that name missing endpoints or components", () => {
+    const base = { endpoints: { ep: { backend: { type: "demo" } } } };
+    expect(
+      invalid({ ...base, credentials: [{ ...TEST_CREDENTIALS, allowedEndpoints: ["other"] }] })
+        .message,
+    ).toContain('"other"');
+    expect(invalid({ ...base, faults: [{ endpoint: "other", status: 503 }] }).code).toBe(
+      "LOCAL_UNKNOWN_TARGET",
+    );
+    expect(
+      invalid({ ...base, faults: [{ endpoint: "ep", component: "x", status: 503 }] }).code,
+    ).toBe("LOCAL_UNKNOWN_TARGET");
+  });
+
+  it("accepts the shape the issue promises, including a ChatBackend object", () => {
+    const config = {
+      region: "us-west-2",
+      credentials: [{ ...TEST_CREDENTIALS, sessionToken: "s" }],
+      endpoints: {
+        ep1: { backend: { type: "demo", toolCalls: "hermes" } },
+        ep2: { inferenceComponents: { coder: { backend: echoBackend() } } },
+      },
+      port: 0,
+    };
+    const validated = validateLocalEndpointConfig(config);
+    expect(validated).toEqual(config);
+    // A backend object is used as given, not copied.
+    expect(validated.endpoints.ep2?.inferenceComponents?.coder?.backend).toBe(
+      config.endpoints.ep2.inferenceComponents.coder.backend,
+    );
+  });
+});
+
+describe("config files", () => {
+  it("reads YAML and JSON", async () => {
+    const yaml = join(dir, "local.yaml");
+    writeFileSync(
+      yaml,
+      "region: eu-west-1\nendpoints:\n  agents:\n    inferenceComponents:\n      coder:\n        backend: { type: demo }\n",
+    );
+    expect(await loadLocalEndpointConfig(yaml)).toEqual({
+      region: "eu-west-1",
+      endpoints: { agents: { inferenceComponents: { coder: { backend: { type: "demo" } } } } },
+    });
+    const json = join(dir, "local.json");
+    writeFileSync(
+      json,
+      JSON.stringify({
+        endpoints: { ep: { backend: { type: "proxy", url: "http://127.0.0.1:1" } } },
+      }),
+    );
+    expect((await loadLocalEndpointConfig(json)).endpoints.ep).toEqual({
+      backend: { type: "proxy", url: "http://127.0.0.1:1" },
+    });
+  });
+
+  it("says which file is missing, unparsable or invalid", async () => {
+    await expect(loadLocalEndpointConfig(join(dir, "missing.yaml"))).rejects.toMatchObject({
+      code: "LOCAL_CONFIG_FILE",
+      message: expect.stringContaining("ENOENT"),
+    });
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, "{ endpoints: ");
+    await expect(loadLocalEndpointConfig(broken)).rejects.toMatchObject({
+      code: "LOCAL_CONFIG_FILE",
+    });
+    const wrong = join(dir, "wrong.yaml");
+    writeFileSync(wrong, "endpoints:\n  bad_name:\n    backend: { type: demo }\n");
+    await expect(loadLocalEndpointConfig(wrong)).rejects.toMatchObject({
+      code: "LOCAL_CONFIG_INVALID",
+      message: expect.stringContaining(wrong),
+    });
+  });
+});
+
+describe("defaults from the environment", () => {
+  const endpoints = { ep1: { backend: echoBackend() } };
+
+  it("accepts tokens from the AWS environment credentials when the config names none, in AWS_REGION", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", TEST_CREDENTIALS.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", TEST_CREDENTIALS.secretAccessKey);
+    vi.stubEnv("AWS_SESSION_TOKEN", "env-session");
+    vi.stubEnv("AWS_REGION", "ap-southeast-2");
+    const local = await startLocalEndpoint({ endpoints });
+    try {
+      expect(local.region).toBe("ap-southeast-2");
+      const token = await mintToken({
+        region: "ap-southeast-2",
+        credentials: { ...TEST_CREDENTIALS, sessionToken: "env-session" },
+      });
+      const res = await rawRequest(local.url, {
+        path: "/endpoints/ep1/openai/v1/chat/completions",
+        headers: { authorization: `Bearer ${token}` },
+        body: CHAT_BODY,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("defaults the region to us-west-2 and fails clearly without any credentials", async () => {
+    vi.stubEnv("AWS_REGION", "");
+    vi.stubEnv("AWS_DEFAULT_REGION", "");
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "");
+    const error = await startLocalEndpoint({ endpoints }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LocalEndpointEnvironmentError);
+    expect(error).toMatchObject({
+      code: "LOCAL_NO_CREDENTIALS",
+      message: expect.stringContaining("AWS_ACCESS_KEY_ID"),
+    });
+    const local = await startLocalEndpoint({ endpoints, credentials });
+    expect(local.region).toBe("us-west-2");
+    await local.close();
+  });
+});
+
+describe("listening", () => {
+  const endpoints = { ep1: { backend: echoBackend() } };
+
+  it("refuses a non-loopback host unless allowed, and then warns on stderr", async () => {
+    await expect(
+      startLocalEndpoint({ endpoints, credentials, host: "0.0.0.0" }),
+    ).rejects.toMatchObject({
+      code: "LOCAL_NON_LOOPBACK",
+    });
+    const writes: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    const local = await startLocalEndpoint({
+      endpoints,
+      credentials,
+      host: "0.0.0.0",
+      allowNonLoopback: true,
+    });
+    await local.close();
+    expect(writes.join("")).toContain("warning: the local SageMaker endpoint listens on 0.0.0.0");
+  });
+
+  it("reports a port in use as LOCAL_LISTEN_FAILED", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startLocalEndpoint({ endpoints, credentials, port })).rejects.toMatchObject({
+        code: "LOCAL_LISTEN_FAILED",
+        message: expect.stringContaining("EADDRINUSE"),
+      });
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("reports a backend config the factory rejects as LOCAL_BACKEND_INVALID, naming where", async () => {
+    await expect(
+      startLocalEndpoint({
+        credentials,
+        endpoints: { ep1: { backend: { type: "no-such-backend" } } },
+      }),
+    ).rejects.toMatchObject({
+      code: "LOCAL_BACKEND_INVALID",
+      message: expect.stringContaining("endpoints.ep1.backend"),
+    });
+  });
+
+  it("closes idempotently, leaving backends the user built open", async () => {
+    const backend: ChatBackend & { closed: number } = {
+      ...echoBackend(),
+      closed: 0,
+      close: async () => void backend.closed++,
+    };
+    const local = await startLocalEndpoint({ credentials, endpoints: { ep1: { backend } } });
+    await Promise.all([local.close(), local.close()]);
+    expect(backend.closed).toBe(0);
+    await expect(rawRequest(local.url, { path: "/" })).rejects.toThrow();
+  });
+});

@@ -18,6 +18,35 @@ export {
   syntaxCheckTool,
 } from "../tools/index.js";
 export {
+  assertRegion,
+  assertResourceName,
+  assertSafeBaseURL,
+  isLoopbackHost,
+  isValidRegion,
+  isValidResourceName,
+  type SageMakerOpenAIBaseURLOptions,
+  sagemakerOpenAIBaseURL,
+  sagemakerOpenAIPath,
+} from "./addressing/index.js";
+export {
+  type AwsCredentials,
+  type AwsCredentialsProvider,
+  CredentialsError,
+  type CredentialsSource,
+  createTokenProvider,
+  type DecodedToken,
+  decodeToken,
+  type GenerateTokenOptions,
+  generateToken,
+  MalformedTokenError,
+  type SageMakerTokenProvider,
+  type TokenProviderOptions,
+} from "./auth/index.js";
+export {
+  createSageMakerOpenAIClient,
+  type SageMakerOpenAIClientOptions,
+} from "./client/index.js";
+export {
   ConfigurationError,
   REDACTED_TOKEN,
   redactTokens,

@@ -4,6 +4,7 @@
  *
  * Everything here is pure: no AWS SDK, no clock unless no suffix is given.
  */
+import { isValidResourceName } from "../addressing/names.js";
 import { assertRegion, regionDnsSuffix } from "../addressing/region.js";
 import { DeploymentPlanError } from "./errors.js";
 
@@ -131,8 +132,6 @@ export interface ResolvedPlan {
   routingStrategy: DeploymentPlan["routingStrategy"];
 }
 
-/** SageMaker's pattern for model, endpoint, config, variant and component names (max length 63). */
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[a-zA-Z0-9_+=,.@/-]{1,512}$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 const IMAGE =
@@ -144,18 +143,17 @@ function invalid(message: string): DeploymentPlanError {
   return new DeploymentPlanError("INVALID_PLAN", message);
 }
 
-/** Whether `name` satisfies SageMaker's rule for resource names (1-63 letters, digits, hyphens). */
-export function isSageMakerName(name: string): boolean {
-  // The pattern alone admits longer names: `-*` hyphens do not count toward its {0,62}.
-  return name.length <= 63 && SAGEMAKER_NAME.test(name);
-}
-
-/** Throws `INVALID_PLAN` unless `name` satisfies SageMaker's name rule (1-63 letters, digits, hyphens). */
+/**
+ * Throws `INVALID_PLAN` unless `name` satisfies SageMaker's name rule (1-63 letters,
+ * digits, hyphens); models, configs and variants share the endpoint rule.
+ */
 export function assertSageMakerName(name: string, what: string): void {
-  if (!isSageMakerName(name)) {
+  // Read before the type guard, which narrows `name` to never in the failing branch.
+  const length = name.length;
+  if (!isValidResourceName(name)) {
     throw invalid(
       `${what} ${JSON.stringify(name)} is not a valid SageMaker name: use 1-63 letters, digits and ` +
-        `hyphens, starting and ending with a letter or digit${name.length > 63 ? ` (it has ${name.length} characters; shorten the name prefix or component name)` : ""}.`,
+        `hyphens, starting and ending with a letter or digit${length > 63 ? ` (it has ${length} characters; shorten the name prefix or component name)` : ""}.`,
     );
   }
 }

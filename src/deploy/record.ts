@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
+import { isValidResourceName } from "../addressing/names.js";
 import { isValidRegion } from "../addressing/region.js";
 import { DeploymentPlanError } from "./errors.js";
-import { isSageMakerName } from "./plan.js";
 import type { CreateCall } from "./steps.js";
 
 /** An inference component in a {@link DeploymentRecord}. */
@@ -72,8 +72,10 @@ function bad(message: string, cause?: unknown): DeploymentPlanError {
 
 function optionalName(value: unknown, what: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || !isSageMakerName(value)) {
-    throw bad(`${what} must be a SageMaker name (1-63 letters, digits and hyphens).`);
+  if (typeof value !== "string" || !isValidResourceName(value)) {
+    throw bad(
+      `${what} ${JSON.stringify(value)?.slice(0, 80) ?? "undefined"} is not a SageMaker name (1-63 letters, digits and hyphens).`,
+    );
   }
   return value;
 }

@@ -1,0 +1,262 @@
+/**
+ * `sagemaker-openai-agents deploy`: deploys the SageMaker vLLM container as a
+ * single-model endpoint or as inference components. Progress goes to stderr;
+ * the plan (dry run) or the result goes to stdout.
+ *
+ * A real deploy needs `--yes`: CI cannot answer a prompt, and an endpoint is
+ * billed from the moment it exists, so creating one must be an explicit choice.
+ */
+import { parseArgs } from "node:util";
+import { sagemakerOpenAIBaseURL } from "../../addressing/base-url.js";
+import { resolveRegion } from "../../auth/region.js";
+import {
+  type ComponentSpec,
+  DEFAULT_HF_MODEL_ID,
+  DEFAULT_INSTANCE_TYPE,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_POLL_INTERVAL_MS,
+  type DeployEvent,
+  type DeploymentPlan,
+  deployEndpoint,
+  formatDeploymentRecord,
+  formatSteps,
+  planDeployment,
+} from "../../deploy/index.js";
+import type { Command } from "../main.js";
+
+const USAGE = `Usage: sagemaker-openai-agents deploy --role-arn ARN [options]
+
+Deploys the SageMaker vLLM container (the article's settings: hermes tool calls,
+auto tool choice) as a single-model endpoint, or with --components as an
+inference-component endpoint, and waits until everything is InService.
+
+  --role-arn ARN          IAM execution role SageMaker assumes (required)
+  --region REGION         default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region
+  --model-id ID           Hugging Face model id (default ${DEFAULT_HF_MODEL_ID})
+  --instance-type TYPE    default ${DEFAULT_INSTANCE_TYPE}
+  --instance-count N      default 1
+  --image URI             default: the vLLM DLC image for the region
+  --env KEY=VALUE         container environment over the defaults (repeatable)
+  --unset-env KEY         drop a default variable, e.g. SAGEMAKER_ENABLE_LOAD_AWARE (repeatable)
+  --components LIST       inference components: coder,reviewer or coder=Org/ModelA,reviewer=Org/ModelB
+  --copy-count N          copies of each component (default 1)
+  --name-prefix P         start of every resource name (default openai-compat)
+  --suffix S              end of every resource name (default: the current Unix time)
+  --record FILE           deployment record for cleanup (default ./<endpoint-name>.json)
+  --poll-interval SEC     seconds between status checks (default ${DEFAULT_POLL_INTERVAL_MS / 1000})
+  --max-attempts N        status checks before giving up (default ${DEFAULT_MAX_ATTEMPTS})
+  --dry-run               print the API calls it would make; calls nothing
+  --json                  with --dry-run: print steps, warnings and record as JSON
+  --yes                   create the resources (they are billed until cleaned up)
+`;
+
+/** Bad command-line arguments: printed with a pointer to `--help`, exit code 2. */
+export class UsageError extends Error {}
+
+/**
+ * Parses an optional whole-number option (`--instance-count 2`).
+ * @throws {@link UsageError} when the value is not a whole number (>= 1, or >= 0 with `allowZero`).
+ */
+export function numberOption(
+  value: string | undefined,
+  flag: string,
+  options: { allowZero?: boolean } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const min = options.allowZero === true ? 0 : 1;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`${flag} expects a whole number >= ${min}, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+/**
+ * Prints a usage error (ours or `parseArgs`'s) and returns exit code 2;
+ * rethrows anything else so the dispatcher reports it with its code.
+ */
+export function usageErrorExit(error: unknown, command: string): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  const fromParseArgs = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+  if (!(error instanceof UsageError) && !fromParseArgs) throw error;
+  process.stderr.write(
+    `${(error as Error).message}\nSee: sagemaker-openai-agents ${command} --help\n`,
+  );
+  return 2;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      "role-arn": { type: "string" },
+      region: { type: "string" },
+      "model-id": { type: "string" },
+      "instance-type": { type: "string" },
+      "instance-count": { type: "string" },
+      image: { type: "string" },
+      env: { type: "string", multiple: true },
+      "unset-env": { type: "string", multiple: true },
+      components: { type: "string" },
+      "copy-count": { type: "string" },
+      "name-prefix": { type: "string" },
+      suffix: { type: "string" },
+      record: { type: "string" },
+      "poll-interval": { type: "string" },
+      "max-attempts": { type: "string" },
+      "dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+      yes: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  }).values;
+}
+
+type Values = ReturnType<typeof parse>;
+
+function environment(values: Values): Record<string, string | null> | undefined {
+  const env: Record<string, string | null> = {};
+  for (const entry of values.env ?? []) {
+    const at = entry.indexOf("=");
+    if (at <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(entry)}.`);
+    env[entry.slice(0, at)] = entry.slice(at + 1);
+  }
+  for (const key of values["unset-env"] ?? []) env[key] = null;
+  return Object.keys(env).length > 0 ? env : undefined;
+}
+
+function components(values: Values): ComponentSpec[] | undefined {
+  if (values.components === undefined) return undefined;
+  const copyCount = numberOption(values["copy-count"], "--copy-count");
+  return values.components.split(",").map((item): ComponentSpec => {
+    const [name = "", hfModelId] = item.trim().split("=", 2);
+    return {
+      name,
+      ...(hfModelId !== undefined && { model: { hfModelId } }),
+      ...(copyCount !== undefined && { copyCount }),
+    };
+  });
+}
+
+function planFrom(values: Values): DeploymentPlan {
+  if (values["role-arn"] === undefined) throw new UsageError("--role-arn is required.");
+  if (values.components === undefined && values["copy-count"] !== undefined) {
+    throw new UsageError("--copy-count applies to --components only.");
+  }
+  const env = environment(values);
+  const modelId = values["model-id"];
+  const instanceCount = numberOption(values["instance-count"], "--instance-count");
+  const list = components(values);
+  return {
+    region: resolveRegion(values.region),
+    roleArn: values["role-arn"],
+    ...((modelId !== undefined || env !== undefined) && {
+      model: {
+        ...(modelId !== undefined && { hfModelId: modelId }),
+        ...(env && { environment: env }),
+      },
+    }),
+    ...(values["instance-type"] !== undefined && { instanceType: values["instance-type"] }),
+    ...(instanceCount !== undefined && { instanceCount }),
+    ...(values.image !== undefined && { image: values.image }),
+    ...(list !== undefined && { components: list }),
+    ...(values["name-prefix"] !== undefined && { namePrefix: values["name-prefix"] }),
+    // Fixed here rather than in the library so the default record path can use the same names.
+    suffix: values.suffix ?? String(Math.floor(Date.now() / 1000)),
+  };
+}
+
+function describeEvent(event: DeployEvent): string {
+  switch (event.type) {
+    case "warning":
+      return `warning: ${event.message}`;
+    case "record-file":
+      return `record: ${event.path}`;
+    case "created":
+      return `${event.operation}: ${event.name}`;
+    case "waiting":
+      return `waiting for ${event.name}: ${event.status} (check ${event.attempt}/${event.maxAttempts})`;
+    case "in-service":
+      return `${event.name} is InService`;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  let values: Values;
+  let plan: DeploymentPlan;
+  let poll: { pollIntervalMs: number; maxAttempts: number };
+  try {
+    values = parse(argv);
+    if (values.help === true) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    plan = planFrom(values);
+    const seconds = numberOption(values["poll-interval"], "--poll-interval", { allowZero: true });
+    poll = {
+      pollIntervalMs: seconds === undefined ? DEFAULT_POLL_INTERVAL_MS : seconds * 1000,
+      maxAttempts: numberOption(values["max-attempts"], "--max-attempts") ?? DEFAULT_MAX_ATTEMPTS,
+    };
+  } catch (error) {
+    return usageErrorExit(error, "deploy");
+  }
+  const log = (event: DeployEvent): void => void process.stderr.write(`${describeEvent(event)}\n`);
+
+  if (values["dry-run"] === true) {
+    const planned = planDeployment(plan);
+    if (values.json === true) {
+      const { steps, warnings, record } = planned;
+      process.stdout.write(`${JSON.stringify({ steps, warnings, record }, null, 2)}\n`);
+      return 0;
+    }
+    for (const message of planned.warnings) log({ type: "warning", message });
+    process.stdout.write(
+      `Dry run: these are the calls a deploy would make.\n${formatSteps(planned.steps, poll)}\n`,
+    );
+    return 0;
+  }
+
+  const planned = planDeployment(plan);
+  if (values.yes !== true) {
+    for (const message of planned.warnings) log({ type: "warning", message });
+    process.stderr.write(
+      "Nothing was created. Re-run with --yes to create these resources, or with --dry-run to see every API call.\n",
+    );
+    return 2;
+  }
+  const recordPath = values.record ?? `${planned.plan.endpointName}.json`;
+  const result = await deployEndpoint(plan, { ...poll, recordPath, onProgress: log });
+
+  const { record } = result;
+  const endpointName = record.endpointName ?? "";
+  const lines = [`Deployed. Record: ${recordPath}`];
+  if (record.inferenceComponents.length === 0) {
+    lines.push(
+      `OpenAI base URL: ${sagemakerOpenAIBaseURL({ region: record.region, endpointName })}`,
+    );
+  }
+  for (const ic of record.inferenceComponents) {
+    const url = sagemakerOpenAIBaseURL({
+      region: record.region,
+      endpointName,
+      inferenceComponentName: ic.inferenceComponentName,
+    });
+    lines.push(`OpenAI base URL (${ic.component ?? ic.inferenceComponentName}): ${url}`);
+  }
+  lines.push(
+    `Clean up (stops the billing): sagemaker-openai-agents cleanup --record ${recordPath}`,
+  );
+  process.stdout.write(`${lines.join("\n")}\n${formatDeploymentRecord(record)}`);
+  return 0;
+}
+
+/** The `deploy` subcommand. */
+const command: Command = {
+  summary:
+    "Deploy a vLLM endpoint or inference components on SageMaker (--dry-run prints the calls)",
+  run,
+};
+
+export default command;

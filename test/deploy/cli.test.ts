@@ -1,0 +1,214 @@
+/**
+ * The `deploy` and `cleanup` subcommands, run as a user runs them: a child
+ * process through the CLI dispatcher, against moto (via the SDK's standard
+ * AWS_ENDPOINT_URL_SAGEMAKER variable) where AWS is involved.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import {
+  DescribeEndpointCommand,
+  DescribeModelCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DeploymentStep, planDeployment } from "../../src/deploy/index.js";
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from "../helpers/moto.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+const MAIN = join(ROOT, "src/cli/main.ts");
+const ROLE = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/SageMakerExecution`;
+
+let moto: Moto;
+let client: SageMakerClient;
+let dir: string;
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(...args: string[]): Promise<Outcome> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    NODE_NO_WARNINGS: "1",
+    AWS_REGION: "us-west-2",
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_SAGEMAKER: moto.endpoint,
+  };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(TSX, [MAIN, ...args], { cwd: dir, env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof e.code !== "number") throw error;
+    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+async function exists(send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (error) {
+    if (error instanceof Error && /could not find/i.test(error.message)) return false;
+    throw error;
+  }
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  client = new SageMakerClient({
+    region: "us-west-2",
+    endpoint: moto.endpoint,
+    credentials: MOTO_CREDENTIALS,
+  });
+  dir = await mkdtemp(join(tmpdir(), "deploy-cli-"));
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await moto?.stop();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+// Each run starts a Node process with tsx (about 2 s on the shared 2-core machine).
+describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
+  it("--dry-run --json prints the same steps the library plans, and the record", async () => {
+    const out = await cli(
+      "deploy",
+      ...[
+        "--role-arn",
+        ROLE,
+        "--components",
+        "coder,reviewer=Qwen/Qwen3-1.7B",
+        "--instance-count",
+        "2",
+      ],
+      ...[
+        "--env",
+        "SM_VLLM_MAX_NUM_SEQS=8",
+        "--unset-env",
+        "SAGEMAKER_ENABLE_LOAD_AWARE",
+        "--suffix",
+        "7",
+      ],
+      ...["--dry-run", "--json"],
+    );
+    expect(out.code).toBe(0);
+    const printed = JSON.parse(out.stdout) as { steps: DeploymentStep[]; warnings: string[] };
+    const expected = planDeployment({
+      region: "us-west-2",
+      roleArn: ROLE,
+      instanceCount: 2,
+      suffix: "7",
+      model: { environment: { SM_VLLM_MAX_NUM_SEQS: "8", SAGEMAKER_ENABLE_LOAD_AWARE: null } },
+      components: [
+        { name: "coder" },
+        { name: "reviewer", model: { hfModelId: "Qwen/Qwen3-1.7B" } },
+      ],
+    });
+    expect(printed.steps).toEqual(expected.steps);
+    expect(printed.warnings).toEqual(expected.warnings);
+  });
+
+  it("--dry-run prints the numbered calls and the cost warning", async () => {
+    const out = await cli("deploy", "--role-arn", ROLE, "--suffix", "8", "--dry-run");
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^1\. CreateModel$/m);
+    expect(out.stdout).toMatch(/^3\. CreateEndpoint$/m);
+    expect(out.stdout).toContain('"InstanceType": "ml.g6.2xlarge"');
+    expect(out.stderr).toContain(
+      "warning: This creates SageMaker endpoint openai-compat-sme-ep-8 on 1 x ml.g6.2xlarge",
+    );
+  });
+
+  it("creates nothing without --yes, after printing the cost warning", async () => {
+    const out = await cli(
+      "deploy",
+      "--role-arn",
+      ROLE,
+      "--instance-type",
+      "ml.g4dn.xlarge",
+      "--suffix",
+      "9",
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("1 x ml.g4dn.xlarge");
+    expect(out.stderr).toContain("Re-run with --yes");
+    expect(
+      await exists(() =>
+        client.send(new DescribeModelCommand({ ModelName: "openai-compat-sme-model-9" })),
+      ),
+    ).toBe(false);
+  });
+
+  it("with --yes deploys to InService, and cleanup --record removes it all and the record", async () => {
+    const suffix = `${process.pid}${Date.now() % 100_000}`;
+    const endpoint = `openai-compat-sme-ep-${suffix}`;
+    const deploy = await cli(
+      "deploy",
+      ...["--role-arn", ROLE, "--instance-type", "ml.g4dn.xlarge", "--suffix", suffix, "--yes"],
+    );
+    expect(deploy.code).toBe(0);
+    expect(deploy.stderr).toContain(`${endpoint} is InService`);
+    expect(deploy.stdout).toContain(
+      `OpenAI base URL: https://runtime.sagemaker.us-west-2.amazonaws.com/endpoints/${endpoint}/openai/v1`,
+    );
+    const recordPath = join(dir, `${endpoint}.json`);
+    expect(JSON.parse(await readFile(recordPath, "utf8"))).toMatchObject({
+      endpointName: endpoint,
+    });
+    const status = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
+    expect(status.EndpointStatus).toBe("InService");
+
+    const dry = await cli("cleanup", "--record", recordPath, "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split("\n").filter((l) => /^\d+\. /.test(l))).toEqual([
+      "1. DeleteEndpoint",
+      "2. DeleteEndpointConfig",
+      "3. DeleteModel",
+    ]);
+    expect(existsSync(recordPath)).toBe(true);
+
+    const cleanup = await cli("cleanup", "--record", recordPath);
+    expect(cleanup.code).toBe(0);
+    expect(cleanup.stdout).toContain("3 deleted, 0 already gone");
+    expect(existsSync(recordPath)).toBe(false);
+    expect(
+      await exists(() => client.send(new DescribeEndpointCommand({ EndpointName: endpoint }))),
+    ).toBe(false);
+
+    const again = await cli(
+      "cleanup",
+      "--endpoint",
+      endpoint,
+      "--model",
+      `openai-compat-sme-model-${suffix}`,
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("0 deleted, 2 already gone");
+  });
+
+  it("answers bad arguments with exit code 2 or a coded error, never a stack trace", async () => {
+    const unknown = await cli("deploy", "--bogus");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("deploy --help");
+    const noRole = await cli("deploy", "--dry-run");
+    expect(noRole.code).toBe(2);
+    expect(noRole.stderr).toContain("--role-arn is required");
+    const badRegion = await cli("deploy", "--role-arn", ROLE, "--region", "evil.com/", "--dry-run");
+    expect(badRegion.code).toBe(1);
+    expect(badRegion.stderr).toMatch(/^error \[INVALID_REGION\]/);
+    const badName = await cli("cleanup", "--endpoint", "a/b");
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toMatch(/^error \[INVALID_RECORD\].*"a\/b"/);
+  });
+});

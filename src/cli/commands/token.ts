@@ -1,0 +1,84 @@
+/**
+ * `sagemaker-openai-agents token`: mints a bearer token from the current AWS
+ * credentials and prints what it says (region, access key id, validity,
+ * session token or not). The token itself is a credential, so it is printed
+ * only when asked for with `--show-token`, and then alone on stdout (the
+ * summary moves to stderr) so that `TOKEN=$(... --show-token)` captures just it.
+ */
+import { parseArgs } from "node:util";
+import { decodeToken } from "../../auth/decode-token.js";
+import { generateToken } from "../../auth/generate-token.js";
+import type { Command } from "../main.js";
+
+const DEFAULT_EXPIRES_IN = 900;
+
+const USAGE = `Usage: sagemaker-openai-agents token [--region R] [--expires-in N] [--show-token]
+
+Mints a SageMaker bearer token locally from your AWS credentials (the default
+chain: environment, profile/SSO, container, instance metadata) and prints its
+decoded summary. Nothing is sent anywhere.
+
+  --region R        default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region
+  --expires-in N    lifetime in whole seconds, 1..43200 (default ${DEFAULT_EXPIRES_IN})
+  --show-token      also print the token (alone on stdout; the summary goes to stderr).
+                    It is a credential: do not log it or store it.
+`;
+
+function minutes(ms: number): string {
+  const total = Math.round(ms / 60_000);
+  return total < 60 ? `${total} min` : `${Math.floor(total / 60)} h ${total % 60} min`;
+}
+
+const command: Command = {
+  summary: "mint a bearer token and print its decoded summary (the token only with --show-token)",
+  async run(argv: string[]): Promise<number> {
+    let values: { region?: string; "expires-in"?: string; "show-token"?: boolean; help?: boolean };
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: {
+          region: { type: "string" },
+          "expires-in": { type: "string" },
+          "show-token": { type: "boolean" },
+          help: { type: "boolean", short: "h" },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (values.help === true) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    const rawExpiresIn = values["expires-in"];
+    if (rawExpiresIn !== undefined && !/^[0-9]{1,6}$/.test(rawExpiresIn)) {
+      process.stderr.write(`--expires-in takes a whole number of seconds.\n\n${USAGE}`);
+      return 2;
+    }
+    const token = await generateToken({
+      ...(values.region === undefined ? {} : { region: values.region }),
+      expiresIn: rawExpiresIn === undefined ? DEFAULT_EXPIRES_IN : Number(rawExpiresIn),
+    });
+    const decoded = decodeToken(token);
+    const summary = [
+      `region          ${decoded.region}`,
+      `access key id   ${decoded.accessKeyId}`,
+      `signed at       ${decoded.signedAt.toISOString()}`,
+      `expires at      ${decoded.expiresAt.toISOString()} (in ${minutes(decoded.expiresAt.getTime() - Date.now())}, or earlier if the credentials expire first)`,
+      `session token   ${decoded.hasSessionToken ? "yes (temporary credentials)" : "no (long-term credentials)"}`,
+    ];
+    if (values["show-token"] === true) {
+      process.stderr.write(`${summary.join("\n")}\n`);
+      process.stdout.write(`${token}\n`);
+    } else {
+      summary.push("token           not shown (pass --show-token to print it)");
+      process.stdout.write(`${summary.join("\n")}\n`);
+    }
+    return 0;
+  },
+};
+
+export default command;

@@ -47,6 +47,19 @@ export {
   type SageMakerOpenAIClientOptions,
 } from "./client/index.js";
 export {
+  type CleanupOptions,
+  type CleanupResult,
+  cleanupDeployment,
+  DeploymentError,
+  type DeploymentPlan,
+  DeploymentPlanError,
+  type DeploymentRecord,
+  type DeployOptions,
+  type DeployResult,
+  deployEndpoint,
+  planDeployment,
+} from "./deploy/index.js";
+export {
   ConfigurationError,
   REDACTED_TOKEN,
   redactTokens,

@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   deploy: async () => (await import("./commands/deploy.js")).default,
   cleanup: async () => (await import("./commands/cleanup.js")).default,
   token: async () => (await import("./commands/token.js")).default,
+  local: async () => (await import("./commands/local.js")).default,
 };
 
 function usage(): string {

@@ -6,15 +6,16 @@
 import { z } from "zod";
 import { isValidRegion } from "../addressing/region.js";
 import type { ChatBackend } from "./backend.js";
+import type { BackendConfig as BuiltInBackendConfig } from "./backends/index.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, faultSpecSchema } from "./faults.js";
 import { ACCESS_KEY_ID_PATTERN, SAGEMAKER_NAME_PATTERN } from "./names.js";
 
 /**
- * A backend: either a config the backend factory builds (`{ type: "demo", ... }`,
+ * A backend: either a config the built-in factory builds (`{ type: "demo", ... }`,
  * `{ type: "proxy", url, ... }`), or a {@link ChatBackend} object you built yourself.
  */
-export type BackendConfig = ChatBackend | { type: string; [option: string]: unknown };
+export type BackendConfig = ChatBackend | BuiltInBackendConfig;
 
 /** One inference component of an endpoint. */
 export interface ComponentConfig {

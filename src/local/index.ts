@@ -23,6 +23,7 @@ export type {
 } from "./config.js";
 export { DEFAULT_MAX_BODY_BYTES, validateLocalEndpointConfig } from "./config.js";
 export { loadLocalEndpointConfig } from "./config-file.js";
+export { defaultLocalEndpointConfig } from "./default-config.js";
 export { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 export type { FaultSpec } from "./faults.js";
 export { REFUSAL_REASONS, type RefusalReason } from "./refusals.js";

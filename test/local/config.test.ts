@@ -269,15 +269,27 @@ describe("listening", () => {
     }
   });
 
-  it("reports a backend config the factory rejects as LOCAL_BACKEND_INVALID, naming where", async () => {
-    await expect(
-      startLocalEndpoint({
-        credentials,
-        endpoints: { ep1: { backend: { type: "no-such-backend" } } },
-      }),
-    ).rejects.toMatchObject({
+  it("reports a backend config the factory rejects as LOCAL_BACKEND_INVALID, naming where and what", async () => {
+    // As a YAML file would give it: validateLocalEndpointConfig leaves backend options to the factory.
+    const config = validateLocalEndpointConfig({
+      credentials,
+      endpoints: {
+        ep1: { backend: { type: "demo" } },
+        ep2: { inferenceComponents: { coder: { backend: { type: "demo", toolCalls: "xml" } } } },
+      },
+    });
+    await expect(startLocalEndpoint(config)).rejects.toMatchObject({
       code: "LOCAL_BACKEND_INVALID",
-      message: expect.stringContaining("endpoints.ep1.backend"),
+      message: expect.stringMatching(
+        /^endpoints\.ep2\.inferenceComponents\.coder\.backend: .*toolCalls/,
+      ),
+    });
+    const unknown = validateLocalEndpointConfig({
+      credentials,
+      endpoints: { ep1: { backend: { type: "tgi" } } },
+    });
+    await expect(startLocalEndpoint(unknown)).rejects.toMatchObject({
+      code: "LOCAL_BACKEND_INVALID",
     });
   });
 

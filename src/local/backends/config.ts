@@ -64,7 +64,8 @@ const httpUrl = z.string().refine(
  *   own machine or LAN; a SageMaker bearer token as `apiKey` only over https
  *   or to loopback.
  * - `model`: replaces the request's model name (SageMaker clients often send `""`).
- * - `apiKey`: sent as `Authorization: Bearer ...` upstream. The client's own
+ * - `apiKey`: sent as `Authorization: Bearer ...` upstream (credentials in the
+ *   url, `http://user:pass@host/v1`, go as Basic auth instead). The client's own
  *   Authorization header is never forwarded.
  * - `headers`: extra headers sent upstream.
  * - `timeoutMs`: how long to wait for the upstream's response headers (default 60 s,

@@ -74,6 +74,15 @@ export function createProxyBackend(config: ProxyBackendConfig): ChatBackend {
   const parsed = parseBackendConfig(proxyBackendConfigSchema, config);
   const base = new URL(parsed.url);
   const target = new URL(`${base.pathname.replace(/\/+$/, "")}/chat/completions`, base);
+  // fetch refuses URLs with credentials; `user:pass@` becomes Basic auth, as curl would send it.
+  const basic =
+    target.username !== "" || target.password !== ""
+      ? Buffer.from(
+          `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
+        ).toString("base64")
+      : undefined;
+  target.username = "";
+  target.password = "";
   const where = displayUrl(target);
   if (
     parsed.apiKey?.startsWith("sagemaker-api-key-") &&
@@ -90,6 +99,7 @@ export function createProxyBackend(config: ProxyBackendConfig): ChatBackend {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
   };
+  if (basic !== undefined) headers.authorization = `Basic ${basic}`;
   if (parsed.apiKey !== undefined) headers.authorization = `Bearer ${parsed.apiKey}`;
   const timeoutMs = parsed.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import type { ChatBackend, ChatCompletionRequestBody } from "../../../src/local/backend.js";
+import type { BackendConfig } from "../../../src/local/backends/index.js";
 import { type LocalEndpoint, startLocalEndpoint } from "../../../src/local/index.js";
 import { mintToken, TEST_CREDENTIALS } from "../../helpers/local-endpoint.js";
 
@@ -55,13 +56,24 @@ export async function collect(
   for await (const piece of response.body) {
     text += typeof piece === "string" ? piece : decoder.decode(piece, { stream: true });
   }
+  const headers = response.headers ?? {};
+  // A proxy hands on non-SSE bodies (JSON, HTML error pages) as raw bytes too.
+  const isSse = (headers["content-type"] ?? "text/event-stream").startsWith("text/event-stream");
+  let parsed: unknown;
+  if (!isSse) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
   return {
     type: "stream",
     status: response.status,
-    headers: response.headers ?? {},
-    body: undefined,
+    headers,
+    body: parsed,
     text,
-    events: parseSse(text),
+    events: isSse ? parseSse(text) : [],
   };
 }
 
@@ -73,7 +85,7 @@ export interface TestServer {
 
 /** Starts `handler` on 127.0.0.1 at a free port. */
 export async function startServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
 ): Promise<TestServer> {
   const server: Server = createServer((req, res) => {
     void Promise.resolve(handler(req, res)).catch(() => res.destroy());
@@ -101,8 +113,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
  * Serves `backend` as a plain OpenAI-compatible server at `${url}/v1`
  * (`POST /v1/chat/completions`), the way an upstream vLLM would be reached.
  */
-export function serveBackend(backend: ChatBackend): Promise<TestServer> {
+export function serveBackend(
+  backend: ChatBackend,
+  onRequest: (req: IncomingMessage) => void = () => undefined,
+): Promise<TestServer> {
   return startServer(async (req, res) => {
+    onRequest(req);
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
       res.writeHead(404, { "content-type": "application/json" }).end('{"detail":"Not Found"}');
       return;
@@ -137,7 +153,7 @@ export interface DemoEndpoint {
 
 /** Starts the real local endpoint (token verification included) with `components` on endpoint `demo`. */
 export async function startDemoEndpoint(
-  components: Record<string, Record<string, unknown>>,
+  components: Record<string, BackendConfig>,
 ): Promise<DemoEndpoint> {
   const local = await startLocalEndpoint({
     region: "us-west-2",
@@ -145,10 +161,7 @@ export async function startDemoEndpoint(
     endpoints: {
       demo: {
         inferenceComponents: Object.fromEntries(
-          Object.entries(components).map(([name, backend]) => [
-            name,
-            { backend: backend as { type: string } },
-          ]),
+          Object.entries(components).map(([name, backend]) => [name, { backend }]),
         ),
       },
     },

@@ -55,7 +55,10 @@ export interface DeployOptions extends PollOptions {
   client?: SageMakerClient;
   /** Return the calls without making any. */
   dryRun?: boolean;
-  /** Write the {@link DeploymentRecord} here (must not exist yet), kept current as resources are requested. */
+  /**
+   * Write the {@link DeploymentRecord} here (must not exist yet), kept current as resources
+   * are requested. A dry run writes nothing.
+   */
   recordPath?: string;
   /** Called with warnings and progress; the warnings come before any AWS call. */
   onProgress?: (event: DeployEvent) => void;

@@ -32,11 +32,11 @@ export async function sageMakerClientFor(
     const { SageMakerClient } = await loadSdk();
     return new SageMakerClient({ region });
   }
-  const clientRegion = await client.config.region();
+  const clientRegion = await client.config.region().catch(() => undefined);
   if (clientRegion !== region) {
     throw new DeploymentPlanError(
       "INVALID_PLAN",
-      `The SageMaker client is configured for ${clientRegion} but the plan or record says ${region}; make them match.`,
+      `The SageMaker client is configured for ${clientRegion ?? "no region"} but the plan or record says ${region}; make them match.`,
     );
   }
   return client;

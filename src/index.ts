@@ -6,6 +6,31 @@
  */
 
 export {
+  Agent,
+  type AgentEvent,
+  type AgentOptions,
+  type AgentResult,
+  type AgentRunOptions,
+  type AgentStopReason,
+  type CoderReviewerEvent,
+  type CoderReviewerGraph,
+  type CoderReviewerGraphOptions,
+  type CoderReviewerStateType,
+  type CoderReviewerStopReason,
+  createCoderReviewerGraph,
+  DEFAULT_MAX_ROUNDS,
+  DEFAULT_MAX_STEPS,
+  type ExtractedCode,
+  extractCode,
+  isAgentEvent,
+  isCoderReviewerEvent,
+  type PromptLanguage,
+  parseVerdictText,
+  type Review,
+  type Verdict,
+  verdictSchema,
+} from "../agents/index.js";
+export {
   calculatorTool,
   checkSyntax,
   createSyntaxCheckTool,

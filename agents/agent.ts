@@ -1,0 +1,207 @@
+/**
+ * `Agent`: a Strands-style agent (a model, a system prompt, tools) on a small
+ * LangGraph loop. `new Agent({ model, systemPrompt, tools })` reads like
+ * Strands' `Agent(model=..., system_prompt=..., tools=[...])`; `invoke` returns
+ * the answer and the message trail, `stream` yields what happens as it happens.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+import type { StructuredToolInterface } from "@langchain/core/tools";
+import { ValidationError } from "../src/errors.js";
+import { type AgentGraph, buildAgentGraph } from "./agent-graph.js";
+import { type AgentEvent, type AgentStopReason, type FinalEvent, isAgentEvent } from "./events.js";
+
+/** The default bound on model calls per run. */
+export const DEFAULT_MAX_STEPS = 8;
+
+/** Options of {@link Agent}. */
+export interface AgentOptions {
+  /** Names the agent in events and traces (LangSmith run name), e.g. `coder`. */
+  name: string;
+  /** Any LangChain chat model; one that can `bindTools` when `tools` are given. */
+  model: BaseChatModel;
+  /** The system prompt, sent first in every model call. */
+  systemPrompt?: string;
+  /** Tools the model may call. Their names must be unique. */
+  tools?: StructuredToolInterface[];
+  /**
+   * Most model calls per run (1-100). The last one is made without tools, so the
+   * run always ends with an answer (`stopReason: "max_steps"`).
+   * @default 8
+   */
+  maxSteps?: number;
+}
+
+/** Per-run options: tracing (callbacks, run name, metadata, tags) and cancellation. */
+export type AgentRunOptions = Pick<
+  RunnableConfig,
+  "callbacks" | "signal" | "metadata" | "tags" | "runName"
+>;
+
+/** What {@link Agent.invoke} resolves to. */
+export interface AgentResult {
+  /** The final answer's text. */
+  text: string;
+  /** The conversation without the system prompt: the input, then every model and tool message. */
+  messages: BaseMessage[];
+  /** How many model calls the run made. */
+  steps: number;
+  stopReason: AgentStopReason;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function checkOptions(options: AgentOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError("INVALID_AGENT_OPTIONS", "new Agent takes { name, model, ... }.");
+  }
+  if (typeof options.name !== "string" || !NAME_PATTERN.test(options.name)) {
+    throw new ValidationError(
+      "INVALID_AGENT_OPTIONS",
+      "Agent name must be 1-64 letters, digits, '_', '.' or '-' (it names traces and events).",
+    );
+  }
+  const model = options.model as Partial<BaseChatModel> | undefined;
+  if (typeof model?.stream !== "function") {
+    throw new ValidationError(
+      "INVALID_AGENT_OPTIONS",
+      `Agent "${options.name}": model must be a LangChain chat model (e.g. ChatSageMakerOpenAI).`,
+    );
+  }
+  const max = options.maxSteps;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1 && max <= 100)) {
+    throw new ValidationError(
+      "INVALID_AGENT_OPTIONS",
+      `Agent "${options.name}": maxSteps must be a whole number from 1 to 100.`,
+    );
+  }
+  const tools = options.tools ?? [];
+  const names = tools.map((tool) => tool?.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (names.some((name) => typeof name !== "string") || duplicate !== undefined) {
+    throw new ValidationError(
+      "INVALID_AGENT_OPTIONS",
+      `Agent "${options.name}": every tool needs a unique name${duplicate ? ` ("${duplicate}" repeats)` : ""}.`,
+    );
+  }
+  if (tools.length > 0 && typeof model.bindTools !== "function") {
+    throw new ValidationError(
+      "TOOLS_NOT_SUPPORTED",
+      `Agent "${options.name}": this model cannot bind tools; pass a chat model with tool calling.`,
+    );
+  }
+}
+
+/**
+ * An agent: a chat model, a system prompt and tools, run in a bounded tool loop.
+ *
+ * Each run starts from the input alone (the agent keeps no conversation between
+ * runs); pass earlier messages to continue one. A tool that throws, an unknown
+ * tool name, or arguments that are not JSON become a tool message with the
+ * error text, which the model sees on its next step.
+ *
+ * @example
+ * ```ts
+ * const agent = new Agent({
+ *   name: "coder",
+ *   model: new ChatSageMakerOpenAI({ endpointName: "agents", inferenceComponentName: "coder" }),
+ *   systemPrompt: "You are an expert Python developer. Output ONLY the code.",
+ *   tools: [calculatorTool],
+ * });
+ * const { text } = await agent.invoke("Write a function that converts Celsius to Fahrenheit.");
+ * for await (const event of agent.stream("...")) if (event.type === "token") process.stdout.write(event.text);
+ * ```
+ */
+export class Agent {
+  /** The agent's name, as in events and traces. */
+  readonly name: string;
+  /** The bound on model calls per run. */
+  readonly maxSteps: number;
+  /** The names of the tools the agent offers its model. */
+  readonly toolNames: readonly string[];
+  private readonly _graph: AgentGraph;
+
+  constructor(options: AgentOptions) {
+    checkOptions(options);
+    this.name = options.name;
+    this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    const tools = options.tools ?? [];
+    this.toolNames = tools.map((tool) => tool.name);
+    this._graph = buildAgentGraph({
+      name: options.name,
+      model: options.model,
+      systemPrompt: options.systemPrompt,
+      tools,
+      maxSteps: this.maxSteps,
+    });
+  }
+
+  /** Runs the agent on `input` (a prompt, or a conversation) and resolves to its answer. */
+  async invoke(input: string | BaseMessage[], options: AgentRunOptions = {}): Promise<AgentResult> {
+    let final: FinalEvent | undefined;
+    for await (const event of this.stream(input, options)) {
+      if (event.type === "final") final = event;
+    }
+    // stream always ends with a final event unless it threw.
+    const { text, messages, steps, stopReason } = final as FinalEvent;
+    return { text, messages, steps, stopReason };
+  }
+
+  /**
+   * Runs the agent and yields its events: `model_start`, `token` and `reasoning`
+   * pieces, `tool_call` (complete arguments), `tool_result`, then one `final`.
+   *
+   * The run is self-contained even inside another LangGraph graph's node: its
+   * events come out of this iterator only (forward them with the node's writer
+   * if the outer graph should see them), and it never writes to the outer
+   * graph's checkpoints. Tracing still nests under `options.callbacks`.
+   */
+  async *stream(
+    input: string | BaseMessage[],
+    options: AgentRunOptions = {},
+  ): AsyncGenerator<AgentEvent, void, undefined> {
+    const messages = typeof input === "string" ? [new HumanMessage(input)] : [...input];
+    if (messages.length === 0) {
+      throw new ValidationError("INVALID_AGENT_INPUT", `Agent "${this.name}" needs a prompt.`);
+    }
+    const config: RunnableConfig = {
+      callbacks: options.callbacks,
+      signal: options.signal,
+      tags: options.tags,
+      metadata: { agent: this.name, ...options.metadata },
+      runName: options.runName ?? this.name,
+      // Two supersteps per model call (model, tools), plus slack for the last answer.
+      recursionLimit: this.maxSteps * 2 + 4,
+    };
+    // Run outside any enclosing graph's context: LangGraph would otherwise adopt this
+    // run as a subgraph, route its events past us and share the outer checkpoint.
+    const stream = await AsyncLocalStorageProviderSingleton.runWithConfig(
+      config,
+      () => this._graph.stream({ messages }, { ...config, streamMode: ["custom", "values"] }),
+      true,
+    );
+    let state: { messages: BaseMessage[]; steps: number; stopReason: AgentStopReason | null } = {
+      messages,
+      steps: 0,
+      stopReason: null,
+    };
+    for await (const [mode, chunk] of stream) {
+      if (mode === "custom") {
+        if (isAgentEvent(chunk)) yield chunk;
+      } else {
+        state = chunk;
+      }
+    }
+    const last = state.messages.at(-1);
+    yield {
+      type: "final",
+      agent: this.name,
+      text: last?.type === "ai" ? last.text : "",
+      messages: state.messages,
+      steps: state.steps,
+      stopReason: state.stopReason ?? "final",
+    };
+  }
+}

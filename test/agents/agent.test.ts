@@ -1,0 +1,313 @@
+/**
+ * The Strands-style Agent over real HTTP against the local endpoint's demo
+ * models: the tool loop, its events, its bound, and what the model sees when a
+ * tool fails, does not exist, or gets unreadable arguments.
+ */
+import { HumanMessage, type ToolMessage } from "@langchain/core/messages";
+import { tool } from "@langchain/core/tools";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { Agent } from "../../agents/index.js";
+import { SageMakerOpenAIError } from "../../src/errors.js";
+import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
+import { calculatorTool } from "../../tools/index.js";
+import { chatModel, componentsHit, recordingBackend, startAgentsEndpoint } from "./helpers.js";
+
+const TASK = "Write a function that converts Celsius to Fahrenheit.";
+const CODER_PROMPT = "You are an expert Python developer. Output ONLY the code.";
+
+let local: LocalEndpoint | undefined;
+afterEach(async () => {
+  await local?.close();
+  local = undefined;
+});
+
+const explodingTool = tool(
+  async (): Promise<string> => {
+    throw new Error("kaboom: the disk is on fire");
+  },
+  {
+    name: "explode",
+    description: "Always fails.",
+    schema: z.object({ input: z.string() }),
+  },
+);
+
+/** A backend whose first answer is a native tool call with unparsable arguments, then text. */
+function malformedArgumentsBackend(): ChatBackend & { bodies: unknown[] } {
+  const bodies: unknown[] = [];
+  const event = (delta: Record<string, unknown>, finish: string | null): string =>
+    `data: ${JSON.stringify({
+      id: "chatcmpl-1",
+      object: "chat.completion.chunk",
+      created: 1_700_000_000,
+      model: "scripted",
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    })}\n\n`;
+  return {
+    bodies,
+    async complete(body) {
+      bodies.push(structuredClone(body));
+      const last = body.messages.at(-1);
+      const events =
+        last?.role === "tool"
+          ? [
+              event({ role: "assistant", content: "" }, null),
+              event({ content: `Noted: ${String(last.content)}` }, null),
+              event({}, "stop"),
+            ]
+          : [
+              event({ role: "assistant", content: "" }, null),
+              event(
+                {
+                  tool_calls: [
+                    {
+                      index: 0,
+                      id: "call_broken",
+                      type: "function",
+                      function: { name: "calculator", arguments: '{"expression": "1 +' },
+                    },
+                  ],
+                },
+                null,
+              ),
+              event({}, "tool_calls"),
+            ];
+      async function* stream(): AsyncGenerator<string> {
+        yield* events;
+        yield "data: [DONE]\n\n";
+      }
+      return { type: "stream", status: 200, body: stream() };
+    },
+  };
+}
+
+describe("Agent against the demo coder", () => {
+  it("calls the calculator, then answers with code using its result", async () => {
+    local = await startAgentsEndpoint();
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      systemPrompt: CODER_PROMPT,
+      tools: [calculatorTool],
+    });
+    const result = await agent.invoke(TASK);
+    expect(result.stopReason).toBe("final");
+    expect(result.steps).toBe(2);
+    expect(result.text).toContain("def celsius_to_fahrenheit");
+    expect(result.text).toContain("FAHRENHEIT_PER_CELSIUS: float = 1.8");
+    expect(result.messages.map((message) => message.type)).toEqual(["human", "ai", "tool", "ai"]);
+    const toolMessage = result.messages[2] as ToolMessage;
+    expect(toolMessage.content).toBe("1.8");
+    expect(componentsHit(local)).toEqual(["coder", "coder"]);
+  });
+
+  it("streams model starts, tokens, the tool call with its arguments, its result and the answer", async () => {
+    local = await startAgentsEndpoint();
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      systemPrompt: CODER_PROMPT,
+      tools: [calculatorTool],
+    });
+    const events = [];
+    for await (const event of agent.stream(TASK)) events.push(event);
+    const kinds = events.map((event) => event.type).filter((type) => type !== "token");
+    expect(kinds).toEqual(["model_start", "tool_call", "tool_result", "model_start", "final"]);
+    const call = events.find((event) => event.type === "tool_call");
+    expect(call).toMatchObject({ agent: "coder", step: 1, name: "calculator" });
+    expect(call?.type === "tool_call" && call.args).toEqual({ expression: "9 / 5" });
+    const result = events.find((event) => event.type === "tool_result");
+    expect(result).toMatchObject({ name: "calculator", content: "1.8", isError: false });
+    expect(result?.type === "tool_result" && call?.type === "tool_call" && result.id).toBe(
+      call?.type === "tool_call" ? call.id : "",
+    );
+    const tokens = events.filter((event) => event.type === "token" && event.step === 2);
+    expect(tokens.length).toBeGreaterThan(1);
+    const final = events.at(-1);
+    expect(final?.type).toBe("final");
+    expect(tokens.map((event) => (event.type === "token" ? event.text : "")).join("")).toBe(
+      final?.type === "final" ? final.text : "",
+    );
+  });
+
+  it("continues a conversation passed as messages", async () => {
+    local = await startAgentsEndpoint();
+    const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
+    const result = await agent.invoke([new HumanMessage(TASK)]);
+    // No tools: the demo writes the first version straight away.
+    expect(result.steps).toBe(1);
+    expect(result.text).toContain("def celsius_to_fahrenheit");
+  });
+});
+
+describe("Agent loop bound", () => {
+  it("makes the last allowed call without tools and says it stopped at max_steps", async () => {
+    const backend = recordingBackend({
+      type: "demo",
+      script: {
+        name: "looper",
+        rules: [
+          { when: { toolOffered: "calc" }, reply: { tool: "calc", args: { expression: "1 + 1" } } },
+          { reply: { text: "Out of tool budget, so here is my answer." } },
+        ],
+      },
+    });
+    local = await startAgentsEndpoint({ coder: backend });
+    const agent = new Agent({
+      name: "looper",
+      model: chatModel(local, "coder"),
+      tools: [calculatorTool],
+      maxSteps: 3,
+    });
+    const result = await agent.invoke("Add numbers forever.");
+    expect(result.stopReason).toBe("max_steps");
+    expect(result.steps).toBe(3);
+    expect(result.text).toBe("Out of tool budget, so here is my answer.");
+    expect(backend.bodies.map((body) => body.tools?.length ?? 0)).toEqual([1, 1, 0]);
+    expect(result.messages.filter((message) => message.type === "tool")).toHaveLength(2);
+  });
+
+  it("with maxSteps 1 answers at once without offering tools", async () => {
+    const backend = recordingBackend({ type: "demo", script: "coder" });
+    local = await startAgentsEndpoint({ coder: backend });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      tools: [calculatorTool],
+      maxSteps: 1,
+    });
+    const result = await agent.invoke(TASK);
+    expect(result).toMatchObject({ steps: 1, stopReason: "max_steps" });
+    expect(result.text).toContain("def celsius_to_fahrenheit");
+    expect(backend.bodies).toHaveLength(1);
+    expect(backend.bodies[0]?.tools).toBeUndefined();
+  });
+});
+
+describe("Agent tool errors reach the model as tool messages", () => {
+  const echoToolResult = (tool: string): BackendConfig => ({
+    type: "demo",
+    script: {
+      name: `call-${tool}`,
+      rules: [
+        { when: { lastRole: "user" as const }, reply: { tool, args: { input: "x" } } },
+        { when: { lastRole: "tool" as const }, reply: { text: "The tool said: {{tool_result}}" } },
+      ],
+    },
+  });
+
+  it("a tool that throws", async () => {
+    const backend = recordingBackend(echoToolResult("explode"));
+    local = await startAgentsEndpoint({ coder: backend });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      tools: [explodingTool],
+    });
+    const result = await agent.invoke("Use the tool.");
+    const toolMessage = result.messages.find((message) => message.type === "tool") as ToolMessage;
+    expect(toolMessage.status).toBe("error");
+    expect(toolMessage.content).toContain("kaboom: the disk is on fire");
+    // The model saw the error text and answered with it.
+    expect(result.text).toContain("kaboom: the disk is on fire");
+    const sent = backend.bodies[1]?.messages.at(-1);
+    expect(sent).toMatchObject({ role: "tool" });
+    expect(JSON.stringify(sent)).toContain("kaboom");
+  });
+
+  it("a tool name the agent does not have", async () => {
+    // The model is offered an extra tool the agent does not know, and calls it.
+    const backend = recordingBackend(echoToolResult("teleport"), (body) => ({
+      ...body,
+      tools: [
+        ...(body.tools ?? []),
+        {
+          type: "function",
+          function: {
+            name: "teleport",
+            parameters: { type: "object", properties: { input: { type: "string" } } },
+          },
+        },
+      ],
+    }));
+    local = await startAgentsEndpoint({ coder: backend });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      tools: [calculatorTool],
+    });
+    const events = [];
+    for await (const event of agent.stream("Go to Mars.")) events.push(event);
+    const result = events.find((event) => event.type === "tool_result");
+    expect(result).toMatchObject({ name: "teleport", isError: true });
+    expect(result?.type === "tool_result" && result.content).toContain(
+      'there is no tool named "teleport". Available tools: calculator.',
+    );
+    const final = events.at(-1);
+    expect(final?.type === "final" && final.text).toContain("no tool named");
+  });
+
+  it("tool arguments that are not JSON", async () => {
+    const backend = malformedArgumentsBackend();
+    local = await startAgentsEndpoint({ coder: backend });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      tools: [calculatorTool],
+    });
+    const result = await agent.invoke("Compute something.");
+    expect(result.text).toMatch(
+      /^Noted: Error: the arguments of this "calculator" tool call are not valid JSON/,
+    );
+    // The conversation sent back pairs the broken call with its error message.
+    const second = backend.bodies[1] as { messages: Array<Record<string, unknown>> };
+    const assistant = second.messages.find((message) => message.role === "assistant");
+    expect(assistant?.tool_calls).toEqual([
+      { id: "call_broken", type: "function", function: { name: "calculator", arguments: "{}" } },
+    ]);
+    expect(second.messages.at(-1)).toMatchObject({ role: "tool", tool_call_id: "call_broken" });
+  });
+});
+
+describe("Agent options", () => {
+  it("rejects bad options with typed errors", async () => {
+    local = await startAgentsEndpoint();
+    const model = chatModel(local, "coder");
+    const codeOf = (make: () => unknown): string | undefined => {
+      try {
+        make();
+      } catch (error) {
+        return error instanceof SageMakerOpenAIError ? error.code : "untyped";
+      }
+      return undefined;
+    };
+    expect(codeOf(() => new Agent({ name: "bad name!", model }))).toBe("INVALID_AGENT_OPTIONS");
+    expect(codeOf(() => new Agent({ name: "a", model, maxSteps: 0 }))).toBe(
+      "INVALID_AGENT_OPTIONS",
+    );
+    expect(
+      codeOf(() => new Agent({ name: "a", model, tools: [calculatorTool, calculatorTool] })),
+    ).toBe("INVALID_AGENT_OPTIONS");
+    const noTools = { stream: model.stream.bind(model) } as unknown as typeof model;
+    expect(codeOf(() => new Agent({ name: "a", model: noTools, tools: [calculatorTool] }))).toBe(
+      "TOOLS_NOT_SUPPORTED",
+    );
+    expect(codeOf(() => new Agent({ name: "a", model: {} as typeof model }))).toBe(
+      "INVALID_AGENT_OPTIONS",
+    );
+    await expect(new Agent({ name: "a", model }).invoke([])).rejects.toMatchObject({
+      code: "INVALID_AGENT_INPUT",
+    });
+  });
+
+  it("stops when its signal is aborted", async () => {
+    local = await startAgentsEndpoint();
+    local.injectFault({ endpoint: "agents", component: "coder", latencyMs: 30_000 });
+    const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
+    const controller = new AbortController();
+    const run = agent.invoke(TASK, { signal: controller.signal });
+    controller.abort();
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Helpers for the agent tests: a local endpoint serving the demo `coder` and
+ * `reviewer` models as inference components of one endpoint (`agents`), chat
+ * models pointed at its routes, and a backend wrapper that records (and can
+ * edit) the request bodies the demo model receives.
+ */
+import { ChatOpenAI } from "@langchain/openai";
+import { createTokenProvider } from "../../src/auth/index.js";
+import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
+import { createBackend } from "../../src/local/backends/index.js";
+import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
+import { startLocalEndpoint } from "../../src/local/index.js";
+import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+
+/** The endpoint name the agent tests use, as the CLI's offline demo does. */
+export const ENDPOINT = "agents";
+
+/** A backend that records each request body and may rewrite it before the wrapped backend sees it. */
+export function recordingBackend(
+  inner: BackendConfig,
+  edit?: (body: ChatCompletionRequestBody) => ChatCompletionRequestBody,
+): ChatBackend & { bodies: ChatCompletionRequestBody[] } {
+  const backend = createBackend(inner as Parameters<typeof createBackend>[0]);
+  const bodies: ChatCompletionRequestBody[] = [];
+  return {
+    bodies,
+    complete(body, context) {
+      bodies.push(structuredClone(body));
+      return backend.complete(edit === undefined ? body : edit(body), context);
+    },
+  };
+}
+
+/**
+ * Starts a local endpoint with test credentials and endpoint `agents` whose
+ * inference components default to the demo `coder` and `reviewer` scripts.
+ */
+export async function startAgentsEndpoint(
+  components: Record<string, BackendConfig> = {},
+): Promise<LocalEndpoint> {
+  const all: Record<string, BackendConfig> = {
+    coder: { type: "demo", script: "coder" },
+    reviewer: { type: "demo", script: "reviewer" },
+    ...components,
+  };
+  return startLocalEndpoint({
+    region: "us-west-2",
+    credentials: [{ ...TEST_CREDENTIALS }],
+    endpoints: {
+      [ENDPOINT]: {
+        inferenceComponents: Object.fromEntries(
+          Object.entries(all).map(([name, backend]) => [name, { backend }]),
+        ),
+      },
+    },
+  });
+}
+
+/** One token provider for every test model: the local endpoint verifies real SigV4 tokens. */
+const tokenProvider = createTokenProvider({ region: "us-west-2", credentials: TEST_CREDENTIALS });
+
+/** A chat model on one inference component of the local endpoint. */
+export function chatModel(local: LocalEndpoint, component: string): ChatOpenAI {
+  return new ChatOpenAI({
+    model: "",
+    apiKey: tokenProvider,
+    configuration: { baseURL: local.baseURL(ENDPOINT, component) },
+    useResponsesApi: false,
+    maxRetries: 0,
+  });
+}
+
+/** The inference components the access log shows, in request order. */
+export function componentsHit(local: LocalEndpoint): Array<string | null> {
+  return local.requests.map((entry) => entry.component);
+}

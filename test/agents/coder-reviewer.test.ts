@@ -1,0 +1,276 @@
+/**
+ * The coder/reviewer graph end to end over real HTTP: two inference components
+ * of one local endpoint, the verdict loop, the round bound, the verdict
+ * fallbacks, the event stream, and resuming a checkpointed thread.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemorySaver } from "@langchain/langgraph";
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type CoderReviewerEvent,
+  createCoderReviewerGraph,
+  isCoderReviewerEvent,
+} from "../../agents/index.js";
+import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
+import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { chatModel, componentsHit, recordingBackend, startAgentsEndpoint } from "./helpers.js";
+
+const TASK = "Write a function that converts Celsius to Fahrenheit.";
+
+let local: LocalEndpoint | undefined;
+afterEach(async () => {
+  await local?.close();
+  local = undefined;
+});
+
+function graphOn(endpoint: LocalEndpoint, extra: { maxRounds?: number } = {}) {
+  return createCoderReviewerGraph({
+    coder: chatModel(endpoint, "coder"),
+    reviewer: chatModel(endpoint, "reviewer"),
+    ...extra,
+  });
+}
+
+/** A reviewer whose structured-output requests the server refuses with a 400, as a server without them would. */
+function noStructuredOutput(): ChatBackend {
+  const inner = recordingBackend({ type: "demo", script: "reviewer" });
+  return {
+    async complete(body, context) {
+      const named = typeof body.tool_choice === "object" && body.tool_choice !== null;
+      if (body.response_format !== undefined || named) {
+        return {
+          type: "json",
+          status: 400,
+          body: {
+            object: "error",
+            message: "response_format is not supported",
+            type: "BadRequestError",
+            param: null,
+            code: 400,
+          },
+        };
+      }
+      return inner.complete(body, context);
+    },
+  };
+}
+
+describe("coder/reviewer graph against the demo models", () => {
+  it("requests changes in round 1, approves the revision in round 2", async () => {
+    local = await startAgentsEndpoint();
+    const result = await graphOn(local).invoke({ task: TASK });
+    expect(result).toMatchObject({ task: TASK, approved: true, round: 2, stopReason: "approved" });
+    expect(result.code).toContain("def celsius_to_fahrenheit");
+    expect(result.code).toContain("raise ValueError");
+    expect(result.code).not.toContain("```");
+    expect(result.language).toBe("python");
+    expect(result.reviews).toHaveLength(2);
+    expect(result.reviews[0]).toMatchObject({ round: 1, approved: false, source: "structured" });
+    expect(result.reviews[0]?.comments.join(" ")).toMatch(/raise ValueError/);
+    expect(result.reviews[1]).toMatchObject({ round: 2, approved: true, source: "structured" });
+    // Each agent on its own inference component: coder (calculator, code), reviewer
+    // (syntax check, prose, verdict), then the revision and its review.
+    expect(componentsHit(local)).toEqual([
+      "coder",
+      "coder",
+      "reviewer",
+      "reviewer",
+      "reviewer",
+      "coder",
+      "reviewer",
+      "reviewer",
+      "reviewer",
+    ]);
+    const paths = new Set(local.requests.map((entry) => entry.path));
+    expect(paths).toEqual(
+      new Set([
+        "/endpoints/agents/inference-components/coder/openai/v1/chat/completions",
+        "/endpoints/agents/inference-components/reviewer/openai/v1/chat/completions",
+      ]),
+    );
+    expect(local.requests.every((entry) => entry.status === 200)).toBe(true);
+  });
+
+  it("stops after maxRounds without approval and says so", async () => {
+    local = await startAgentsEndpoint();
+    const result = await graphOn(local, { maxRounds: 1 }).invoke({ task: TASK });
+    expect(result).toMatchObject({ approved: false, round: 1, stopReason: "max_rounds" });
+    expect(result.reviews).toHaveLength(1);
+    expect(componentsHit(local).filter((component) => component === "coder")).toHaveLength(2);
+  });
+
+  it("keeps revising until maxRounds when the reviewer never approves", async () => {
+    const stubborn: BackendConfig = {
+      type: "demo",
+      script: {
+        name: "stubborn",
+        rules: [
+          {
+            reply: {
+              json: { approved: false, comments: ["Rename the function."] },
+              text: "CHANGES REQUESTED: Rename the function.",
+            },
+          },
+        ],
+      },
+    };
+    local = await startAgentsEndpoint({ reviewer: stubborn });
+    const result = await graphOn(local, { maxRounds: 3 }).invoke({ task: TASK });
+    expect(result).toMatchObject({ approved: false, round: 3, stopReason: "max_rounds" });
+    expect(result.reviews.map((review) => review.round)).toEqual([1, 2, 3]);
+    expect(result.reviews.every((review) => review.comments[0] === "Rename the function.")).toBe(
+      true,
+    );
+  });
+
+  it("reads the verdict from the reviewer's prose when structured output is refused", async () => {
+    local = await startAgentsEndpoint({ reviewer: noStructuredOutput() });
+    const result = await graphOn(local).invoke({ task: TASK });
+    expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
+    expect(result.reviews.map((review) => [review.approved, review.source])).toEqual([
+      [false, "text"],
+      [true, "text"],
+    ]);
+    expect(result.reviews[0]?.comments[0]).toMatch(/^Validate the input/);
+    expect(local.requests.filter((entry) => entry.status === 400)).toHaveLength(2);
+  });
+
+  it("streams agent starts, tool calls, code and verdicts tagged with their round", async () => {
+    local = await startAgentsEndpoint();
+    const events: CoderReviewerEvent[] = [];
+    const stream = await graphOn(local).stream({ task: TASK }, { streamMode: ["custom"] });
+    for await (const [, chunk] of stream) if (isCoderReviewerEvent(chunk)) events.push(chunk);
+    const outline = events
+      .filter((event) => !["token", "reasoning", "model_start"].includes(event.type))
+      .map((event) => {
+        const name = "name" in event ? `:${event.name}` : "";
+        const verdict = event.type === "verdict" ? `:${event.approved}` : "";
+        return `${event.round} ${event.agent} ${event.type}${name}${verdict}`;
+      });
+    expect(outline).toEqual([
+      "1 coder agent_start",
+      "1 coder tool_call:calculator",
+      "1 coder tool_result:calculator",
+      "1 coder code",
+      "1 reviewer agent_start",
+      "1 reviewer tool_call:syntax_check",
+      "1 reviewer tool_result:syntax_check",
+      "1 reviewer verdict:false",
+      "2 coder agent_start",
+      "2 coder code",
+      "2 reviewer agent_start",
+      "2 reviewer tool_call:syntax_check",
+      "2 reviewer tool_result:syntax_check",
+      "2 reviewer verdict:true",
+    ]);
+    const check = events.find((event) => event.type === "tool_result" && event.round === 1);
+    expect(check).toMatchObject({ agent: "coder", content: "1.8" });
+    const syntax = events.find(
+      (event) => event.type === "tool_result" && event.name === "syntax_check",
+    );
+    expect(syntax).toMatchObject({ content: "OK: no syntax errors", isError: false });
+    expect(events.some((event) => event.type === "token" && event.agent === "reviewer")).toBe(true);
+  });
+
+  it("rejects bad options and inputs with typed errors", async () => {
+    local = await startAgentsEndpoint();
+    expect(() => graphOn(local as LocalEndpoint, { maxRounds: 0 })).toThrow(
+      expect.objectContaining({ code: "INVALID_MAX_ROUNDS" }),
+    );
+    expect(() =>
+      createCoderReviewerGraph({
+        coder: {} as never,
+        reviewer: chatModel(local as LocalEndpoint, "reviewer"),
+      }),
+    ).toThrow(expect.objectContaining({ code: "INVALID_GRAPH_OPTIONS" }));
+    await expect(graphOn(local).invoke({ task: "  " })).rejects.toMatchObject({
+      code: "INVALID_TASK",
+    });
+    expect(local.requests).toHaveLength(0);
+  });
+});
+
+describe("checkpointed threads", () => {
+  async function failInReview(endpoint: LocalEndpoint, checkpointer: MemorySaver | SqliteSaver) {
+    const graph = createCoderReviewerGraph({
+      coder: chatModel(endpoint, "coder"),
+      reviewer: chatModel(endpoint, "reviewer"),
+      checkpointer,
+    });
+    const config = { configurable: { thread_id: randomUUID() } };
+    endpoint.injectFault({
+      endpoint: "agents",
+      component: "reviewer",
+      status: 503,
+      count: "always",
+    });
+    await expect(graph.invoke({ task: TASK }, config)).rejects.toThrow();
+    const stopped = await graph.getState(config);
+    expect(stopped.next).toEqual(["reviewer"]);
+    expect(stopped.values).toMatchObject({ round: 1, approved: false, stopReason: null });
+    const before = endpoint.requests.length;
+    endpoint.clearFaults();
+    const result = await graph.invoke(null, config);
+    return { result, resumed: endpoint.requests.slice(before) };
+  }
+
+  it("resumes from the last finished step (in-memory saver): the coder is not asked again", async () => {
+    local = await startAgentsEndpoint();
+    const { result, resumed } = await failInReview(local, new MemorySaver());
+    expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
+    expect(componentsHit(local).slice(0, 3)).toEqual(["coder", "coder", "reviewer"]);
+    // After the resume: round 1's review, then round 2 (one coder call, no calculator).
+    expect(resumed.map((entry) => entry.component)).toEqual([
+      "reviewer",
+      "reviewer",
+      "reviewer",
+      "coder",
+      "reviewer",
+      "reviewer",
+      "reviewer",
+    ]);
+  });
+
+  it("resumes from an SQLite file that holds no token or secret key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "coder-reviewer-"));
+    const file = join(dir, "state.sqlite");
+    const saver = SqliteSaver.fromConnString(file);
+    try {
+      local = await startAgentsEndpoint();
+      const { result } = await failInReview(local, saver);
+      expect(result).toMatchObject({ approved: true, stopReason: "approved" });
+      // Every byte SQLite wrote: the database and any write-ahead log beside it.
+      const bytes = readdirSync(dir)
+        .map((name) => readFileSync(join(dir, name)).toString("latin1"))
+        .join("\n");
+      expect(bytes).toContain("celsius_to_fahrenheit");
+      expect(bytes).not.toContain("sagemaker-api-key-");
+      expect(bytes).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+      expect(bytes).not.toContain(TEST_CREDENTIALS.accessKeyId);
+    } finally {
+      saver.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the agents' inner loops out of the checkpoints", async () => {
+    local = await startAgentsEndpoint();
+    const saver = new MemorySaver();
+    const graph = createCoderReviewerGraph({
+      coder: chatModel(local, "coder"),
+      reviewer: chatModel(local, "reviewer"),
+      checkpointer: saver,
+    });
+    const config = { configurable: { thread_id: "one" } };
+    await graph.invoke({ task: TASK }, config);
+    const namespaces = new Set<string>();
+    for await (const tuple of saver.list(config)) {
+      namespaces.add(String(tuple.config.configurable?.checkpoint_ns ?? ""));
+    }
+    expect(namespaces).toEqual(new Set([""]));
+  });
+});

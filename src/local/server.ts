@@ -234,7 +234,9 @@ function answerClientError(
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    // Node's default backlog (511) overflows when a test opens 1,000 connections at once,
+    // and the kernel then resets some of them; the kernel caps this at net.core.somaxconn.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off("error", reject);
       resolve();
     });

@@ -1,0 +1,183 @@
+/**
+ * The local endpoint under load, on loopback. The server runs in a worker
+ * thread (its own event loop, as it would in its own process), the load in the
+ * main thread over keep-alive connections. Bounded loops; it stops by itself.
+ *
+ * - verified non-streaming requests/s, one token reused (the verification
+ *   cache's case) and a fresh token on every request (the article's Python
+ *   pattern: full SigV4 verification each time);
+ * - 1,000 concurrent streams, in rounds: streams/s and errors;
+ * - the server's memory after the run.
+ *
+ * `npx tsx bench/run.ts local-endpoint`
+ */
+import { Agent, request } from "node:http";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { generateToken } from "../src/auth/index.js";
+import { startLocalEndpoint } from "../src/local/index.js";
+
+const CREDENTIALS = {
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+};
+const REGION = "us-west-2";
+const PATH = "/endpoints/bench/openai/v1/chat/completions";
+const ROLE = "local-endpoint-bench-server";
+
+interface ServerInfo {
+  url: string;
+}
+interface Memory {
+  rssMb: number;
+  heapUsedMb: number;
+  requestsLogged: number;
+}
+
+// In the worker: run the server until told to report memory and close.
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
+  const local = await startLocalEndpoint({
+    region: REGION,
+    credentials: [CREDENTIALS],
+    endpoints: { bench: { backend: { type: "demo" } } },
+  });
+  parentPort?.postMessage({ url: local.url } satisfies ServerInfo);
+  parentPort?.on("message", async (message: string) => {
+    if (message !== "stop") return;
+    globalThis.gc?.();
+    const usage = process.memoryUsage();
+    const memory: Memory = {
+      rssMb: usage.rss / 2 ** 20,
+      heapUsedMb: usage.heapUsed / 2 ** 20,
+      requestsLogged: local.requests.length,
+    };
+    await local.close();
+    parentPort?.postMessage(memory);
+    parentPort?.close();
+  });
+}
+
+function post(
+  agent: Agent,
+  url: URL,
+  token: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        path: PATH,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Runs `total` requests with `concurrency` in flight; returns requests/s and failures. */
+async function load(
+  total: number,
+  concurrency: number,
+  send: (i: number) => Promise<{ status: number; text: string }>,
+  ok: (r: { status: number; text: string }) => boolean,
+): Promise<{ perSecond: number; failures: number }> {
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < total) {
+      const i = next++;
+      try {
+        if (!ok(await send(i))) failures += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return { perSecond: total / ((performance.now() - started) / 1000), failures };
+}
+
+/** Prints the figures; asserts nothing. */
+export async function run(): Promise<void> {
+  // Workers do not inherit the TypeScript loader tsx installed here: register it there first.
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: { role: ROLE } });
+  const info = await new Promise<ServerInfo>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  const url = new URL(info.url);
+  const mint = (expiresIn: number) =>
+    generateToken({ region: REGION, credentials: CREDENTIALS, expiresIn });
+
+  const chat = JSON.stringify({ model: "", messages: [{ role: "user", content: "Say hello." }] });
+  const isCompletion = (r: { status: number; text: string }) =>
+    r.status === 200 && r.text.includes('"chat.completion"');
+
+  // Non-streaming, one token reused.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const token = await mint(3600);
+  await load(2_000, 32, () => post(agent, url, token, chat), isCompletion);
+  const cached = await load(30_000, 32, () => post(agent, url, token, chat), isCompletion);
+
+  // Non-streaming, a different token every request (distinct lifetimes make distinct tokens).
+  const fresh = await Promise.all(Array.from({ length: 15_000 }, (_, i) => mint(3600 + i)));
+  const uncached = await load(
+    fresh.length,
+    32,
+    (i) => post(agent, url, fresh[i] as string, chat),
+    isCompletion,
+  );
+  agent.destroy();
+
+  // Streams: rounds of 1,000 at once, each read to [DONE].
+  const streamBody = JSON.stringify({
+    model: "",
+    stream: true,
+    messages: [
+      { role: "user", content: "Explain SageMaker inference components in a few sentences." },
+    ],
+  });
+  const streamAgent = new Agent({ keepAlive: true, maxSockets: 1000 });
+  const isStream = (r: { status: number; text: string }) =>
+    r.status === 200 && r.text.endsWith("data: [DONE]\n\n");
+  await load(1_000, 1_000, () => post(streamAgent, url, token, streamBody), isStream);
+  const streams = await load(
+    5_000,
+    1_000,
+    () => post(streamAgent, url, token, streamBody),
+    isStream,
+  );
+  streamAgent.destroy();
+
+  worker.postMessage("stop");
+  const memory = await new Promise<Memory>((resolve) => worker.once("message", resolve));
+  await worker.terminate();
+
+  const lines = [
+    `non-streaming, verified, token reused (cache)   ${cached.perSecond.toFixed(0)} req/s  (30000 requests, 32 in flight, ${cached.failures} failed)`,
+    `non-streaming, verified, fresh token each time  ${uncached.perSecond.toFixed(0)} req/s  (15000 requests, 32 in flight, ${uncached.failures} failed)`,
+    `streaming, 1000 concurrent                      ${streams.perSecond.toFixed(0)} streams/s  (5000 streams, ${streams.failures} failed)`,
+    `server memory after the run                     rss ${memory.rssMb.toFixed(0)} MB (whole process), heap ${memory.heapUsedMb.toFixed(1)} MB (server thread), ${memory.requestsLogged} log entries kept`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

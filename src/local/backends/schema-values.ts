@@ -22,11 +22,20 @@ type Schema = Record<string, unknown>;
 
 const MAX_DEPTH = 12;
 const MAX_ARRAY_ITEMS = 3;
+/** Recursive `$ref`s can branch exponentially within the depth limit; this caps the work. */
+const MAX_NODES = 2_000;
+
+function exhausted(context: Context): boolean {
+  context.budget.left -= 1;
+  return context.depth > MAX_DEPTH || context.budget.left < 0;
+}
 
 interface Context {
   root: Schema;
   hints: ValueHints;
   depth: number;
+  /** Schema nodes still allowed to be visited, shared by the whole walk. */
+  budget: { left: number };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -46,6 +55,8 @@ function resolveRef(ref: string, root: Schema): Schema {
 
 /** The schema to generate from: `$ref` followed, the first non-null branch of `anyOf`/`oneOf`, `allOf` merged. */
 function normalize(input: unknown, context: Context): Schema {
+  // `$ref` cycles through anyOf/allOf (`{"anyOf": [{"$ref": "#"}]}`) end here.
+  if (exhausted(context)) return {};
   let schema: Schema = isRecord(input) ? input : {};
   for (let hops = 0; typeof schema.$ref === "string" && hops < MAX_DEPTH; hops++) {
     schema = { ...resolveRef(schema.$ref, context.root), ...withoutKey(schema, "$ref") };
@@ -53,7 +64,8 @@ function normalize(input: unknown, context: Context): Schema {
   for (const key of ["anyOf", "oneOf"] as const) {
     const branches = schema[key];
     if (Array.isArray(branches) && branches.length > 0) {
-      const branch = branches.find((b) => !(isRecord(b) && b.type === "null")) ?? branches[0];
+      const usable = branches.filter((b) => b !== false);
+      const branch = usable.find((b) => !(isRecord(b) && b.type === "null")) ?? usable[0];
       schema = { ...withoutKey(schema, key), ...normalize(branch, deeper(context)) };
     }
   }
@@ -128,14 +140,20 @@ function stringValue(schema: Schema, key: string, hints: ValueHints): string {
     const hint = STRING_HINTS.find(([pattern]) => pattern.test(lower) || pattern.test(key));
     value = hint ? hint[1](hints) : "example";
   }
-  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
-  const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
-  if (value.length < min) value = value.padEnd(Math.min(min, 10_000), "x");
-  return value.slice(0, Math.max(0, max));
+  return clampLength(value, schema);
 }
 
-function numberValue(schema: Schema, integer: boolean): number {
-  let value = integer ? 42 : 42.5;
+/** `value` padded or cut to the schema's `minLength`/`maxLength`. */
+function clampLength(text: string, schema: Schema): string {
+  const min = typeof schema.minLength === "number" ? schema.minLength : 0;
+  const max = typeof schema.maxLength === "number" ? schema.maxLength : Number.POSITIVE_INFINITY;
+  const padded = text.length < min ? text.padEnd(Math.min(min, 10_000), "x") : text;
+  return padded.slice(0, Math.max(0, max));
+}
+
+/** `value` moved into the schema's bounds (and rounded, for an integer). */
+function clampNumber(start: number, schema: Schema, integer: boolean): number {
+  let value = integer ? Math.round(start) : start;
   const lowest =
     typeof schema.minimum === "number"
       ? schema.minimum
@@ -150,11 +168,17 @@ function numberValue(schema: Schema, integer: boolean): number {
         : undefined;
   if (lowest !== undefined && value < lowest) value = lowest;
   if (highest !== undefined && value > highest) value = highest;
-  return integer ? Math.ceil(value) : value;
+  if (!integer) return value;
+  // Integers a JavaScript client can read back exactly.
+  return Math.min(Math.max(Math.ceil(value), Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+}
+
+function numberValue(schema: Schema, integer: boolean): number {
+  return clampNumber(integer ? 42 : 42.5, schema, integer);
 }
 
 function generate(input: unknown, key: string, context: Context): unknown {
-  if (context.depth > MAX_DEPTH) return null;
+  if (exhausted(context)) return null;
   const schema = normalize(input, context);
   if ("const" in schema) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
@@ -167,11 +191,14 @@ function generate(input: unknown, key: string, context: Context): unknown {
       const result: Record<string, unknown> = {};
       const properties = isRecord(schema.properties) ? schema.properties : {};
       for (const [name, property] of Object.entries(properties)) {
+        // A `false` schema forbids the property: leave it out.
+        if (property === false) continue;
         result[name] = generate(property, name, deeper(context));
       }
       return result;
     }
     case "array": {
+      if (schema.items === false) return [];
       const itemSchema = isRecord(schema.items) ? schema.items : {};
       const min = typeof schema.minItems === "number" ? schema.minItems : 1;
       const max = typeof schema.maxItems === "number" ? schema.maxItems : MAX_ARRAY_ITEMS;
@@ -201,11 +228,16 @@ export function valueFromSchema(
   key = "",
   root: unknown = schema,
 ): unknown {
-  return generate(schema, key, { root: isRecord(root) ? root : {}, hints, depth: 0 });
+  return generate(schema, key, {
+    root: isRecord(root) ? root : {},
+    hints,
+    depth: 0,
+    budget: { left: MAX_NODES },
+  });
 }
 
 function fitValue(value: unknown, input: unknown, key: string, context: Context): unknown {
-  if (context.depth > MAX_DEPTH) return null;
+  if (exhausted(context)) return null;
   if (value === undefined) return generate(input, key, context);
   const raw = isRecord(input) ? input : {};
   for (const branchKey of ["anyOf", "oneOf"] as const) {
@@ -226,11 +258,14 @@ function fitValue(value: unknown, input: unknown, key: string, context: Context)
       if (!isRecord(schema.properties)) return value;
       const result: Record<string, unknown> = {};
       for (const [name, property] of Object.entries(schema.properties)) {
+        if (property === false) continue;
         result[name] = fitValue(value[name], property, name, deeper(context));
       }
       if (schema.additionalProperties !== false) {
-        for (const [name, item] of Object.entries(value))
-          if (!(name in result)) result[name] = item;
+        const declared = schema.properties;
+        for (const [name, item] of Object.entries(value)) {
+          if (!(name in declared)) result[name] = item;
+        }
       }
       return result;
     }
@@ -242,18 +277,14 @@ function fitValue(value: unknown, input: unknown, key: string, context: Context)
       return typeof schema.maxItems === "number" ? items.slice(0, schema.maxItems) : items;
     }
     case "string":
-      if (typeof value === "string") {
-        return typeof schema.maxLength === "number" ? value.slice(0, schema.maxLength) : value;
-      }
+      if (typeof value === "string") return clampLength(value, schema);
       return typeof value === "number" || typeof value === "boolean"
-        ? String(value)
+        ? clampLength(String(value), schema)
         : generate(schema, key, context);
     case "integer":
     case "number":
       return typeof value === "number" && Number.isFinite(value)
-        ? schemaType(schema) === "integer"
-          ? Math.round(value)
-          : value
+        ? clampNumber(value, schema, schemaType(schema) === "integer")
         : generate(schema, key, context);
     case "boolean":
       return typeof value === "boolean" ? value : generate(schema, key, context);
@@ -296,5 +327,10 @@ export function fitToSchema(
   hints: ValueHints = {},
   root: unknown = schema,
 ): unknown {
-  return fitValue(value, schema, "", { root: isRecord(root) ? root : {}, hints, depth: 0 });
+  return fitValue(value, schema, "", {
+    root: isRecord(root) ? root : {},
+    hints,
+    depth: 0,
+    budget: { left: MAX_NODES },
+  });
 }

@@ -105,6 +105,18 @@ export {
   parseHermesToolCalls,
 } from "./model/hermes/index.js";
 export {
+  ChatSageMakerOpenAI,
+  type ChatSageMakerOpenAICallOptions,
+  type ChatSageMakerOpenAIFields,
+  DEFAULT_MAX_RETRIES,
+  type RetryEvent,
+  type RetryOptions,
+  SageMakerModelError,
+  type SageMakerModelErrorCode,
+  type SageMakerModelErrorDetails,
+  type ToolCallParserMode,
+} from "./model/index.js";
+export {
   createInlineReasoningStream,
   type InlineReasoningOptions,
   type InlineReasoningSplit,

@@ -31,6 +31,13 @@ export interface TokenProviderOptions {
    * `per-request`: mint a fresh token on every call (the article's Python `httpx.Auth` pattern).
    */
   mode?: "cached" | "per-request";
+  /**
+   * The time to sign with, in epoch milliseconds. Default `Date.now`. A caller
+   * that learns this machine's clock is off (e.g. from a server's `Date` header
+   * after a refusal) passes a corrected clock; in `cached` mode a token dated
+   * after the clock's current time is not handed out again.
+   */
+  clock?: () => number;
 }
 
 /**
@@ -44,6 +51,8 @@ export const TOKEN_PROVIDER_LABEL = "[SageMakerTokenProvider]";
 
 interface Minted {
   token: string;
+  /** Epoch ms (by the provider's clock) the token was signed at. */
+  signedAt: number;
   /** Epoch ms from which the token must not be handed out any more. */
   refreshAt: number;
 }
@@ -133,11 +142,18 @@ export function createTokenProvider(options: TokenProviderOptions = {}): SageMak
     );
   }
   const region = resolveRegion(options.region);
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== "function") {
+    throw new ValidationError(
+      "INVALID_OPTIONS",
+      "clock must be a function returning epoch milliseconds.",
+    );
+  }
   const credentials = cachedCredentials(credentialsResolver(options.credentials), refreshBeforeMs);
 
   const mint = async (): Promise<Minted> => {
     const resolved = await credentials();
-    const now = Date.now();
+    const now = clock();
     const credentialsExpireAt = resolved.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
     if (credentialsExpireAt <= now) {
       throw new CredentialsError(
@@ -151,7 +167,11 @@ export function createTokenProvider(options: TokenProviderOptions = {}): SageMak
     const token = presignToken({ ...resolved, region, expiresIn, date });
     // The token's clock starts at the whole second it carries in X-Amz-Date.
     const tokenExpiresAt = Math.floor(now / 1000) * 1000 + expiresIn * 1000;
-    return { token, refreshAt: Math.min(tokenExpiresAt, credentialsExpireAt) - refreshBeforeMs };
+    return {
+      token,
+      signedAt: now,
+      refreshAt: Math.min(tokenExpiresAt, credentialsExpireAt) - refreshBeforeMs,
+    };
   };
 
   if (mode === "per-request") {
@@ -164,7 +184,9 @@ export function createTokenProvider(options: TokenProviderOptions = {}): SageMak
     return current.token;
   });
   return disguise(async () => {
-    if (current !== undefined && Date.now() < current.refreshAt) {
+    const now = clock();
+    // A token signed "in the future" of the clock was signed before a clock correction.
+    if (current !== undefined && now < current.refreshAt && now >= current.signedAt) {
       return current.token;
     }
     return refresh();

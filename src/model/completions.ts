@@ -1,0 +1,200 @@
+/**
+ * The Chat Completions delegate `ChatSageMakerOpenAI` hands to `ChatOpenAI`
+ * (as `AzureChatOpenAI` hands in its own). It keeps LangChain's request
+ * building and response conversion and hooks four places:
+ * - the OpenAI client is ours (bearer tokens, error bodies, pool), built once and shared;
+ * - `completionWithRetry` goes through {@link SageMakerRequester} (our retries, typed errors);
+ * - `reasoning` (current vLLM) is read like `reasoning_content` (what ChatOpenAI reads);
+ * - output passes through {@link transformMessage} / {@link StreamOutputTransformer}.
+ */
+import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
+import type { BaseMessage, BaseMessageChunk } from "@langchain/core/messages";
+import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
+import {
+  type BaseChatOpenAIFields,
+  type ChatOpenAICallOptions,
+  ChatOpenAICompletions,
+  type OpenAICoreRequestOptions,
+} from "@langchain/openai";
+import type OpenAI from "openai";
+import {
+  type OutputSettings,
+  StreamOutputTransformer,
+  transformMessage,
+  transformsOutput,
+} from "./output.js";
+import { readReasoningField } from "./reasoning/field.js";
+import type { CallOptions, SageMakerRequester } from "./requester.js";
+
+type StreamingParams = OpenAI.Chat.ChatCompletionCreateParamsStreaming;
+type NonStreamingParams = OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+type ChatCompletion = OpenAI.Chat.Completions.ChatCompletion;
+type ChatCompletionChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+
+/** What the delegate shares with its model and the model's `withConfig` copies. */
+export interface CompletionsRuntime {
+  client: OpenAI;
+  requester: SageMakerRequester;
+  output: OutputSettings;
+}
+
+/** Request options the SDK honours, picked from whatever LangChain passes down. */
+function sdkOptions(options: Record<string, unknown> | undefined): CallOptions {
+  if (options === undefined) return {};
+  const nested = (options.options ?? {}) as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const source of [options, nested]) {
+    for (const key of [
+      "signal",
+      "timeout",
+      "headers",
+      "fetchOptions",
+      "maxRetries",
+      "idempotencyKey",
+    ]) {
+      if (source[key] !== undefined) picked[key] = source[key];
+    }
+  }
+  return picked as CallOptions;
+}
+
+/**
+ * `ChatOpenAICompletions` for SageMaker. Internal: users construct
+ * `ChatSageMakerOpenAI`, which builds one of these.
+ *
+ * @internal
+ */
+export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICallOptions> {
+  private readonly runtime: CompletionsRuntime;
+
+  constructor(fields: BaseChatOpenAIFields, runtime: CompletionsRuntime) {
+    super(fields);
+    this.runtime = runtime;
+    // Set before first use so ChatOpenAI never builds its own client (with the
+    // user's OPENAI_* environment and without our transport).
+    this.client = runtime.client;
+  }
+
+  override _getClientOptions(
+    options: OpenAICoreRequestOptions | undefined,
+  ): OpenAICoreRequestOptions {
+    return { ...options };
+  }
+
+  override completionWithRetry(
+    request: StreamingParams,
+    requestOptions?: OpenAI.RequestOptions,
+  ): Promise<AsyncIterable<ChatCompletionChunk>>;
+  override completionWithRetry(
+    request: NonStreamingParams,
+    requestOptions?: OpenAI.RequestOptions,
+  ): Promise<ChatCompletion>;
+  override completionWithRetry(
+    request: StreamingParams | NonStreamingParams,
+    requestOptions?: OpenAI.RequestOptions,
+  ): Promise<AsyncIterable<ChatCompletionChunk> | ChatCompletion> {
+    const options = sdkOptions(requestOptions as Record<string, unknown> | undefined);
+    const { requester } = this.runtime;
+    const signal = options.signal ?? undefined;
+    // LangChain's AsyncCaller keeps its concurrency limit but gets no retries of
+    // its own: the requester's are the only ones, so attempts never multiply.
+    return this.caller.callWithOptions({ maxRetries: 0, ...(signal ? { signal } : {}) }, () =>
+      request.stream === true
+        ? requester.stream(request, options)
+        : requester.complete(request, options, request.response_format?.type === "json_schema"),
+    );
+  }
+
+  protected override _convertCompletionsDeltaToBaseMessageChunk(
+    // biome-ignore lint/suspicious/noExplicitAny: the signature ChatOpenAI declares.
+    delta: Record<string, any>,
+    rawResponse: ChatCompletionChunk,
+    defaultRole?: OpenAI.Chat.ChatCompletionRole,
+  ): BaseMessageChunk {
+    const chunk = super._convertCompletionsDeltaToBaseMessageChunk(delta, rawResponse, defaultRole);
+    copyReasoning(delta, chunk);
+    return chunk;
+  }
+
+  protected override _convertCompletionsMessageToBaseMessage(
+    message: OpenAI.ChatCompletionMessage,
+    rawResponse: ChatCompletion,
+  ): BaseMessage {
+    const converted = super._convertCompletionsMessageToBaseMessage(message, rawResponse);
+    copyReasoning(message, converted);
+    return converted;
+  }
+
+  override async _generate(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
+    const result = await super._generate(messages, options, runManager);
+    // With `streaming: true` the result was assembled from already transformed chunks.
+    if (this.streaming || !transformsOutput(this.runtime.output, options)) return result;
+    for (const generation of result.generations) {
+      const changed = transformMessage(generation.message, this.runtime.output, options);
+      if (changed === undefined) continue;
+      generation.message = changed.message;
+      generation.text = typeof changed.message.content === "string" ? changed.message.content : "";
+      if (changed.foundToolCalls && generation.generationInfo?.finish_reason === "stop") {
+        generation.generationInfo = { ...generation.generationInfo, finish_reason: "tool_calls" };
+      }
+    }
+    return result;
+  }
+
+  override async *_streamResponseChunks(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const transformer = transformsOutput(this.runtime.output, options)
+      ? new StreamOutputTransformer(this.runtime.output, options)
+      : undefined;
+    // Token callbacks are sent here, after the transform, so handlers never see raw tags.
+    const emit = async (chunk: ChatGenerationChunk): Promise<void> => {
+      const info = chunk.generationInfo ?? {};
+      await runManager?.handleLLMNewToken(
+        chunk.text ?? "",
+        {
+          prompt: options.promptIndex ?? 0,
+          completion: typeof info.completion === "number" ? info.completion : 0,
+        },
+        undefined,
+        undefined,
+        undefined,
+        { chunk },
+      );
+    };
+    for await (const raw of super._streamResponseChunks(messages, options, undefined)) {
+      const chunk = transformer === undefined ? raw : transformer.push(raw);
+      yield chunk;
+      await emit(chunk);
+    }
+    for (const chunk of transformer?.finish() ?? []) {
+      yield chunk;
+      await emit(chunk);
+    }
+  }
+
+  override async *_streamChatModelEvents(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatModelStreamEvent> {
+    // ChatOpenAI converts the raw SDK stream here, which would skip the output
+    // transform; LangChain's default bridges from `_streamResponseChunks` instead.
+    yield* BaseChatModel.prototype._streamChatModelEvents.call(this, messages, options, runManager);
+  }
+}
+
+/** Copies `reasoning` to `additional_kwargs.reasoning_content` when ChatOpenAI did not. */
+function copyReasoning(source: unknown, target: BaseMessage): void {
+  if (target.additional_kwargs.reasoning_content !== undefined) return;
+  const reasoning = readReasoningField(source);
+  if (reasoning !== undefined) target.additional_kwargs.reasoning_content = reasoning;
+}

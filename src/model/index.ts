@@ -1,0 +1,14 @@
+/**
+ * The LangChain chat model for SageMaker's OpenAI-compatible path, its typed
+ * errors and retry options, and the output parsers it uses.
+ *
+ * @packageDocumentation
+ */
+export { ChatSageMakerOpenAI, type ChatSageMakerOpenAICallOptions } from "./chat-model.js";
+export {
+  SageMakerModelError,
+  type SageMakerModelErrorCode,
+  type SageMakerModelErrorDetails,
+} from "./errors.js";
+export type { ChatSageMakerOpenAIFields, ToolCallParserMode } from "./options.js";
+export { DEFAULT_MAX_RETRIES, type RetryEvent, type RetryOptions } from "./retry.js";

@@ -1,0 +1,208 @@
+/**
+ * The options of `ChatSageMakerOpenAI` beyond ChatOpenAI's, and their
+ * resolution into what the model runs on: the region, the validated base URL,
+ * the token provider and the OpenAI client options. Everything is settled
+ * before the LangChain constructor runs, because `ChatOpenAI` builds its inner
+ * delegates from the fields it is given.
+ */
+import type { ChatOpenAIFields, ClientOptions } from "@langchain/openai";
+import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
+import type { CredentialsSource } from "../auth/credentials.js";
+import { resolveRegion } from "../auth/region.js";
+import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
+import { ValidationError } from "../errors.js";
+import type { InlineReasoningOptions } from "./reasoning/inline.js";
+import type { RetryOptions } from "./retry.js";
+
+/** How tool calls written as hermes `<tool_call>` text in `content` are handled. */
+export type ToolCallParserMode = "auto" | "hermes" | "none";
+
+/**
+ * Constructor fields of `ChatSageMakerOpenAI`: where the endpoint is, how to
+ * authenticate, how to read the container's output, how to retry, plus every
+ * `ChatOpenAI` field except those that would change authentication or the API
+ * used (`apiKey`, `openAIApiKey`, `useResponsesApi` and the inner delegates).
+ */
+export interface ChatSageMakerOpenAIFields
+  extends Omit<
+    ChatOpenAIFields,
+    "apiKey" | "openAIApiKey" | "useResponsesApi" | "completions" | "responses" | "model"
+  > {
+  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
+  region?: string;
+  /** The SageMaker endpoint name. */
+  endpointName: string;
+  /** An inference component of the endpoint; requests then go to that component. */
+  inferenceComponentName?: string;
+  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
+  credentials?: CredentialsSource;
+  /** Lifetime of each token in seconds, 1..43200. Default 900. Not with `tokenProvider`. */
+  tokenExpiresIn?: number;
+  /**
+   * `cached` (default): reuse a token until shortly before it expires.
+   * `per-request`: mint one for every HTTP request. Not with `tokenProvider`.
+   */
+  tokenRefresh?: "cached" | "per-request";
+  /** An existing token provider, e.g. one shared by the models of several inference components. */
+  tokenProvider?: SageMakerTokenProvider;
+  /**
+   * Replaces the SageMaker runtime origin (a VPC endpoint, the local endpoint);
+   * see `sagemakerOpenAIBaseURL`. `configuration.baseURL` is read the same way.
+   * Must be https, or http to a loopback host.
+   */
+  baseURL?: string | URL;
+  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
+  allowInsecureHttp?: boolean;
+  /** Sent as `model`; SageMaker routes by URL, so `""` (the default) works with vLLM. */
+  model?: string;
+  /**
+   * Hermes `<tool_call>` text in `content` (a container without vLLM's tool parser):
+   * `"auto"` (default) turns it into tool calls when tools were bound and the
+   * server sent no native `tool_calls`; `"hermes"` always; `"none"` never.
+   */
+  toolCallParser?: ToolCallParserMode;
+  /**
+   * Move a Qwen3 `<think>...</think>` block written inline in `content` (no
+   * reasoning parser on the server) to `additional_kwargs.reasoning_content`.
+   * `true` reads only output that opens with `<think>`; pass options for
+   * templates that open the block in the prompt. Default false.
+   */
+  inlineReasoning?: boolean | InlineReasoningOptions;
+  /**
+   * Retries after the first attempt on throttling, 5xx, connection resets and
+   * streams cut before their first chunk. Default 2. Per call: the `maxRetries` call option.
+   */
+  maxRetries?: number;
+  /** Backoff tuning; see {@link RetryOptions}. */
+  retry?: RetryOptions;
+  /**
+   * When SageMaker refuses a token as expired or not yet valid and its `Date`
+   * header is more than a minute from this machine's clock, sign with the
+   * server's time and retry once. Only for token providers this model creates. Default true.
+   */
+  correctClockSkew?: boolean;
+}
+
+/** Where a model sends requests; names only, never a URL with credentials. */
+export interface SageMakerTarget {
+  region: string;
+  endpointName: string;
+  inferenceComponentName?: string;
+}
+
+/** What the constructor needs once options are resolved. */
+export interface ResolvedSetup {
+  target: SageMakerTarget;
+  baseURL: string;
+  tokenProvider: SageMakerTokenProvider;
+  /** True when the provider was created here (so the clock can be corrected). */
+  ownsTokenProvider: boolean;
+  /** The user's OpenAI client options minus auth and target, to build the client with. */
+  clientOptions: Omit<ClientOptions, "apiKey" | "baseURL">;
+}
+
+function invalid(message: string): ValidationError {
+  return new ValidationError("INVALID_OPTIONS", message);
+}
+
+const MODES = ["auto", "hermes", "none"] as const;
+
+/** Throws `INVALID_OPTIONS` unless `value` is a tool-call parser mode; returns it (default `auto`). */
+export function checkToolCallParser(value: unknown): ToolCallParserMode {
+  if (value === undefined) return "auto";
+  if (typeof value === "string" && (MODES as readonly string[]).includes(value)) {
+    return value as ToolCallParserMode;
+  }
+  throw invalid(`toolCallParser must be "auto", "hermes" or "none"; got ${String(value)}.`);
+}
+
+/**
+ * Validates the SageMaker options and builds the base URL and token provider.
+ * Throws the typed errors of `sagemakerOpenAIBaseURL`, `resolveRegion` and
+ * `createTokenProvider`, or `INVALID_OPTIONS` for conflicting options.
+ */
+export function resolveSetup(
+  fields: ChatSageMakerOpenAIFields,
+  clock?: () => number,
+): ResolvedSetup {
+  if (typeof fields !== "object" || fields === null) {
+    throw invalid("ChatSageMakerOpenAI takes an options object with at least endpointName.");
+  }
+  const loose = fields as ChatSageMakerOpenAIFields & Record<string, unknown>;
+  for (const key of ["apiKey", "openAIApiKey"] as const) {
+    if (loose[key] !== undefined) {
+      throw invalid(
+        `ChatSageMakerOpenAI authenticates with SageMaker bearer tokens; remove ${key} ` +
+          "(pass tokenProvider: async () => token to supply tokens yourself).",
+      );
+    }
+  }
+  if (loose.useResponsesApi === true) {
+    throw invalid("SageMaker endpoints have no Responses API; remove useResponsesApi.");
+  }
+  const { apiKey, baseURL: configBaseURL, ...clientOptions } = fields.configuration ?? {};
+  if (apiKey !== undefined && apiKey !== null) {
+    throw invalid(
+      "configuration.apiKey cannot be used: the model authenticates with SageMaker bearer tokens " +
+        "(pass tokenProvider to supply tokens yourself).",
+    );
+  }
+  if (fields.tokenProvider !== undefined) {
+    if (typeof fields.tokenProvider !== "function") {
+      throw invalid(
+        "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
+      );
+    }
+    if (
+      fields.credentials !== undefined ||
+      fields.tokenExpiresIn !== undefined ||
+      fields.tokenRefresh !== undefined
+    ) {
+      throw invalid(
+        "Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh: the provider already decides them.",
+      );
+    }
+  }
+  if (
+    fields.baseURL !== undefined &&
+    configBaseURL !== undefined &&
+    configBaseURL !== null &&
+    String(fields.baseURL) !== String(configBaseURL)
+  ) {
+    throw invalid("baseURL and configuration.baseURL disagree; pass only one.");
+  }
+  const region = resolveRegion(fields.region);
+  const explicitBase = fields.baseURL ?? configBaseURL ?? undefined;
+  const baseURL = sagemakerOpenAIBaseURL({
+    region,
+    endpointName: fields.endpointName,
+    ...(fields.inferenceComponentName === undefined
+      ? {}
+      : { inferenceComponentName: fields.inferenceComponentName }),
+    ...(explicitBase === undefined ? {} : { baseURL: explicitBase }),
+    allowInsecureHttp: fields.allowInsecureHttp === true,
+  });
+  const ownsTokenProvider = fields.tokenProvider === undefined;
+  const tokenProvider =
+    fields.tokenProvider ??
+    createTokenProvider({
+      region,
+      ...(fields.credentials === undefined ? {} : { credentials: fields.credentials }),
+      ...(fields.tokenExpiresIn === undefined ? {} : { expiresIn: fields.tokenExpiresIn }),
+      ...(fields.tokenRefresh === undefined ? {} : { mode: fields.tokenRefresh }),
+      ...(clock === undefined ? {} : { clock }),
+    });
+  return {
+    target: {
+      region,
+      endpointName: fields.endpointName,
+      ...(fields.inferenceComponentName === undefined
+        ? {}
+        : { inferenceComponentName: fields.inferenceComponentName }),
+    },
+    baseURL,
+    tokenProvider,
+    ownsTokenProvider,
+    clientOptions,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The `fetch` the model's OpenAI client uses: the user's (or the pool's, or
+ * the global one), wrapped to keep the text of error bodies. The OpenAI SDK
+ * reads only nested `{"error": {...}}` bodies into its errors, so older vLLM's
+ * flat bodies and SageMaker's own messages would otherwise be lost.
+ */
+import type { ClientOptions } from "openai";
+
+/** The `fetch` signature the OpenAI SDK accepts. */
+export type FetchFunction = NonNullable<ClientOptions["fetch"]>;
+
+/** Error body texts, keyed by the `Headers` object of the response the SDK saw. */
+export class ErrorBodies {
+  private readonly _bodies = new WeakMap<Headers, string>();
+
+  /** Remembers `text` as the body of the response whose headers are `headers`. */
+  set(headers: Headers, text: string): void {
+    this._bodies.set(headers, text);
+  }
+
+  /** The body of the response an SDK error was made from, if it was kept. */
+  of(error: unknown): string | undefined {
+    const headers =
+      typeof error === "object" && error !== null
+        ? (error as { headers?: unknown }).headers
+        : undefined;
+    return headers instanceof Headers ? this._bodies.get(headers) : undefined;
+  }
+}
+
+/** Wraps `inner` so that every non-2xx body is read once and kept in `bodies`. */
+export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): FetchFunction {
+  return async (url, init) => {
+    const response = await inner(url, init);
+    if (response.ok || response.status < 400) return response;
+    const text = await response.text();
+    const copy = new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    bodies.set(copy.headers, text);
+    return copy;
+  };
+}

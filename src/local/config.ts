@@ -4,12 +4,12 @@
  * resolution into what the server runs on (credentials, endpoint table).
  */
 import { z } from "zod";
+import { SAGEMAKER_NAME_PATTERN } from "../addressing/names.js";
 import { isValidRegion } from "../addressing/region.js";
 import type { ChatBackend } from "./backend.js";
 import type { BackendConfig as BuiltInBackendConfig } from "./backends/index.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, faultSpecSchema } from "./faults.js";
-import { ACCESS_KEY_ID_PATTERN, SAGEMAKER_NAME_PATTERN } from "./names.js";
 
 /**
  * A backend: either a config the built-in factory builds (`{ type: "demo", ... }`,
@@ -65,6 +65,13 @@ export interface LocalEndpointConfig {
   /** Milliseconds since the epoch, for token expiry checks. Default `Date.now`. */
   clock?: () => number;
 }
+
+/**
+ * An access key id as IAM defines it (word characters, at most 128). Looser
+ * than real keys (`AKIA...`, 20 characters) so tests can use `AKIDEXAMPLE`;
+ * no `/`, which would break the token's credential scope.
+ */
+const ACCESS_KEY_ID_PATTERN = /^\w{1,128}$/;
 
 /** Default largest request body: SageMaker's 25 MB payload limit. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -244,11 +251,6 @@ export function resolveCredentials(
       ? { accessKeyId, secretAccessKey, sessionToken }
       : { accessKeyId, secretAccessKey },
   ];
-}
-
-/** True for hosts that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** Whether a config backend is an object the user built rather than a config to build from. */

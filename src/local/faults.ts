@@ -6,8 +6,8 @@
  * authentication and routing, in the order the faults were added.
  */
 import { z } from "zod";
+import { SAGEMAKER_NAME_PATTERN } from "../addressing/names.js";
 import { type JsonErrorResponse, sageMakerError } from "./error-bodies.js";
-import { SAGEMAKER_NAME_PATTERN } from "./names.js";
 
 /** One fault, as given in the config, to `injectFault` or to `POST /_local/faults`. */
 export interface FaultSpec {

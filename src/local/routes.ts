@@ -4,10 +4,11 @@
  * pair is resolved against the configured endpoint table (with the
  * ValidationError SageMaker gives for each mismatch).
  */
+
+import { isValidResourceName } from "../addressing/names.js";
 import { redactTokens } from "../errors.js";
 import type { ChatBackend } from "./backend.js";
 import { type JsonErrorResponse, sageMakerError } from "./error-bodies.js";
-import { isSageMakerName } from "./names.js";
 
 /** What a request's method and path ask for. */
 export type Route =
@@ -93,5 +94,5 @@ function refuse(reason: string, message: string): { error: JsonErrorResponse; re
 
 /** A name from the path, quoted only if it is a valid name (so arbitrary input is not echoed). */
 function shown(name: string): string {
-  return isSageMakerName(name) ? redactTokens(name) : "(an invalid name)";
+  return isValidResourceName(name) ? redactTokens(name) : "(an invalid name)";
 }

@@ -12,12 +12,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sagemakerOpenAIPath } from "../addressing/base-url.js";
+import { isLoopbackHost } from "../addressing/safe-url.js";
 import { AccessLog, type AccessLogEntry } from "./access-log.js";
 import type { BackendResponse, ChatBackend } from "./backend.js";
 import {
   checkFaultTarget,
   DEFAULT_MAX_BODY_BYTES,
-  isLoopbackHost,
   type LocalEndpointConfig,
   resolveCredentials,
   resolveRegion,
@@ -28,7 +29,6 @@ import { buildEndpointTable, closeBackends } from "./endpoint-table.js";
 import { type JsonErrorResponse, sageMakerError, vllmError } from "./error-bodies.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, FaultTable, faultResponse, faultSpecSchema } from "./faults.js";
-import { isSageMakerName } from "./names.js";
 import { describeRefusal, type RefusalReason, refusalStatus, refusalType } from "./refusals.js";
 import { parseChatRequest, readBody, tooLarge } from "./request-body.js";
 import { writeBackendResponse } from "./response-writer.js";
@@ -43,7 +43,7 @@ export interface LocalEndpoint {
   readonly region: string;
   /** The port it listens on. */
   readonly port: number;
-  /** The OpenAI client `baseURL` for an endpoint, or one of its inference components. */
+  /** The OpenAI client `baseURL` for an endpoint or one of its components (names checked: `INVALID_ENDPOINT_NAME`, ...). */
   baseURL(endpoint: string, component?: string): string;
   /** Every endpoint and component served, with its base URL, in config order. */
   targets(): Array<{ endpoint: string; component?: string; baseURL: string }>;
@@ -53,6 +53,11 @@ export interface LocalEndpoint {
   clearFaults(endpoint?: string, component?: string): number;
   /** The access log, oldest first (bounded; never holds a token). */
   readonly requests: readonly AccessLogEntry[];
+  /**
+   * TCP connections clients opened to this endpoint since it started (`opened`)
+   * and those still open (`open`): shows whether clients reuse keep-alive sockets.
+   */
+  readonly connections: { readonly opened: number; readonly open: number };
   /** Stops listening, drops open connections, closes the backends it built and the log file. */
   close(): Promise<void>;
 }
@@ -141,6 +146,14 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     });
   });
   server.on("clientError", answerClientError);
+  const connections = { opened: 0, open: 0 };
+  server.on("connection", (socket) => {
+    connections.opened += 1;
+    connections.open += 1;
+    socket.once("close", () => {
+      connections.open -= 1;
+    });
+  });
   try {
     await listen(server, host, config.port ?? 0);
   } catch (error) {
@@ -156,18 +169,9 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
 
-  const baseURL = (endpoint: string, component?: string): string => {
-    for (const name of component === undefined ? [endpoint] : [endpoint, component]) {
-      if (!isSageMakerName(name)) {
-        throw new LocalEndpointConfigError(
-          "LOCAL_CONFIG_INVALID",
-          `"${name.slice(0, 64)}" is not a SageMaker name.`,
-        );
-      }
-    }
-    const ic = component === undefined ? "" : `/inference-components/${component}`;
-    return `${url}/endpoints/${endpoint}${ic}/openai/v1`;
-  };
+  // Same path rule as the client's: names are validated (INVALID_ENDPOINT_NAME, ...).
+  const baseURL = (endpoint: string, component?: string): string =>
+    `${url}${sagemakerOpenAIPath(endpoint, component)}`;
 
   return {
     url,
@@ -188,6 +192,9 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     clearFaults: (endpoint, component) => faults.clear(endpoint, component),
     get requests() {
       return state.log.entries;
+    },
+    get connections() {
+      return { opened: connections.opened, open: connections.open };
     },
     close: () => {
       closing ??= (async () => {
@@ -250,6 +257,8 @@ async function handle(
 ): Promise<void> {
   const started = performance.now();
   const requestId = randomUUID();
+  // The endpoint's clock, not the host's, so clients can detect and correct skew from it.
+  res.setHeader("date", new Date(state.clock()).toUTCString());
   const rawUrl = req.url ?? "";
   const queryAt = rawUrl.indexOf("?");
   const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);

@@ -33,7 +33,10 @@ describe("the two chat completions routes", () => {
       local.baseURL("ep2", "reviewer"),
     ]);
     expect(() => local.baseURL("../evil")).toThrow(
-      expect.objectContaining({ code: "LOCAL_CONFIG_INVALID" }),
+      expect.objectContaining({ code: "INVALID_ENDPOINT_NAME" }),
+    );
+    expect(() => local.baseURL("ep2", "a/b")).toThrow(
+      expect.objectContaining({ code: "INVALID_INFERENCE_COMPONENT_NAME" }),
     );
   });
 

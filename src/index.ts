@@ -92,6 +92,18 @@ export {
   ValidationError,
 } from "./errors.js";
 export {
+  type AccessLogEntry,
+  type ChatBackend,
+  defaultLocalEndpointConfig,
+  type FaultSpec,
+  type LocalEndpoint,
+  type LocalEndpointConfig,
+  LocalEndpointConfigError,
+  LocalEndpointEnvironmentError,
+  loadLocalEndpointConfig,
+  startLocalEndpoint,
+} from "./local/index.js";
+export {
   createHermesStreamParser,
   type HermesInvalidToolCall,
   type HermesParseOptions,

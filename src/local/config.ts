@@ -165,7 +165,7 @@ export function validateLocalEndpointConfig(
     for (const endpoint of credential.allowedEndpoints ?? []) {
       if (config.endpoints[endpoint] === undefined) {
         throw new LocalEndpointConfigError(
-          "LOCAL_CONFIG_INVALID",
+          "LOCAL_UNKNOWN_TARGET",
           `credentials.${index}.allowedEndpoints names "${endpoint}", which is not in endpoints.`,
         );
       }

@@ -115,10 +115,14 @@ describe("validation", () => {
 
   it("refuses allowedEndpoints and faults that name missing endpoints or components", () => {
     const base = { endpoints: { ep: { backend: { type: "demo" } } } };
-    expect(
-      invalid({ ...base, credentials: [{ ...TEST_CREDENTIALS, allowedEndpoints: ["other"] }] })
-        .message,
-    ).toContain('"other"');
+    const scoped = invalid({
+      ...base,
+      credentials: [{ ...TEST_CREDENTIALS, allowedEndpoints: ["other"] }],
+    });
+    expect(scoped).toMatchObject({
+      code: "LOCAL_UNKNOWN_TARGET",
+      message: expect.stringContaining('"other"'),
+    });
     expect(invalid({ ...base, faults: [{ endpoint: "other", status: 503 }] }).code).toBe(
       "LOCAL_UNKNOWN_TARGET",
     );

@@ -10,7 +10,7 @@
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
-import type { BaseMessage, BaseMessageChunk } from "@langchain/core/messages";
+import { AIMessageChunk, type BaseMessage, type BaseMessageChunk } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import {
   type BaseChatOpenAIFields,
@@ -132,9 +132,9 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): Promise<ChatResult> {
+    if (this.streaming) return this._generateFromStream(messages, options, runManager);
     const result = await super._generate(messages, options, runManager);
-    // With `streaming: true` the result was assembled from already transformed chunks.
-    if (this.streaming || !transformsOutput(this.runtime.output, options)) return result;
+    if (!transformsOutput(this.runtime.output, options)) return result;
     for (const generation of result.generations) {
       const changed = transformMessage(generation.message, this.runtime.output, options);
       if (changed === undefined) continue;
@@ -145,6 +145,46 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
       }
     }
     return result;
+  }
+
+  /**
+   * `streaming: true`: assembles the answer from the (transformed) stream. ChatOpenAI
+   * would instead estimate usage with a tokenizer it downloads; the server's own
+   * usage chunk is exact and needs no network beyond the endpoint.
+   */
+  private async _generateFromStream(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
+    const finals = new Map<number, ChatGenerationChunk>();
+    for await (const chunk of this._streamResponseChunks(messages, options, runManager)) {
+      chunk.message.response_metadata = {
+        ...chunk.generationInfo,
+        ...chunk.message.response_metadata,
+      };
+      const completion = chunk.generationInfo?.completion;
+      const index = typeof completion === "number" ? completion : 0;
+      const before = finals.get(index);
+      finals.set(index, before === undefined ? chunk : before.concat(chunk));
+    }
+    const generations = [...finals.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk);
+    const usage = generations
+      .map((g) => (AIMessageChunk.isInstance(g.message) ? g.message.usage_metadata : undefined))
+      .find((u) => u !== undefined);
+    return {
+      generations,
+      llmOutput:
+        usage === undefined
+          ? {}
+          : {
+              tokenUsage: {
+                promptTokens: usage.input_tokens,
+                completionTokens: usage.output_tokens,
+                totalTokens: usage.total_tokens,
+              },
+            },
+    };
   }
 
   override async *_streamResponseChunks(

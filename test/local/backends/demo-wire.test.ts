@@ -590,3 +590,29 @@ describe("max_tokens", () => {
     expect(joined(events, "content")).toBe(reply.content);
   });
 });
+
+describe("latency settings", () => {
+  it("a client that leaves during latencyMs gets no answer generated", async () => {
+    const controller = new AbortController();
+    const pending = demo({ latencyMs: 600_000 }).complete(
+      { messages: ASK },
+      { endpoint: "e", requestId: "r", signal: controller.signal },
+    );
+    controller.abort();
+    expect((await pending).status).toBe(499);
+  });
+
+  it("a stream with chunkDelayMs stops producing once the client leaves", async () => {
+    const controller = new AbortController();
+    const response = await demo({ chunkDelayMs: 60_000 }).complete(
+      { messages: ASK, stream: true },
+      { endpoint: "e", requestId: "r", signal: controller.signal },
+    );
+    if (response.type !== "stream") throw new Error("expected a stream");
+    const iterator = response.body[Symbol.asyncIterator]();
+    expect(String((await iterator.next()).value)).toContain('"role":"assistant"');
+    const next = iterator.next();
+    controller.abort();
+    expect(await next).toEqual({ done: true, value: undefined });
+  });
+});

@@ -7,12 +7,7 @@
  * canned functions exercised).
  */
 import { execFileSync } from "node:child_process";
-import {
-  type AIMessage,
-  HumanMessage,
-  SystemMessage,
-  type ToolMessage,
-} from "@langchain/core/messages";
+import { type AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -109,6 +104,17 @@ describe("the coder script", () => {
     expect(code).toContain("def celsius_to_fahrenheit(celsius: float) -> float:");
     expect(code).not.toContain("raise ValueError");
     expect(python(code, "print(scope['celsius_to_fahrenheit'](100))")).toBe("212.0");
+  });
+
+  it("writes the constant out itself when the calculator fails", async () => {
+    const coder = model("coder").bindTools([calculatorTool]);
+    const task = new HumanMessage(TEMPERATURE_TASK);
+    const first = await coder.invoke([task]);
+    const id = first.tool_calls?.[0]?.id ?? "";
+    const failed = new ToolMessage({ tool_call_id: id, content: "Error: division by zero" });
+    const answer = codeOf(text(await coder.invoke([task, first, failed])));
+    expect(answer).toContain("FAHRENHEIT_PER_CELSIUS: float = 1.8");
+    expect(answer).not.toContain("Error");
   });
 
   it("writes format_duration for any other task, with the same hermes-text flow", async () => {

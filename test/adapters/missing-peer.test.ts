@@ -1,0 +1,98 @@
+/**
+ * The adapters' frameworks are optional peers. In a child process whose module
+ * loader cannot find them (or finds a copy that throws while loading), the main
+ * entry still imports, and each adapter subpath fails to import with a typed
+ * `ConfigurationError` that names the package to install.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+// "missing": resolve the peers as if from a directory with no node_modules, so Node
+// itself raises its real ERR_MODULE_NOT_FOUND. "broken": the peers resolve to a
+// module that throws while it is evaluated.
+const HOOK = `import { register } from "node:module";
+const hook = \`
+const PEERS = /^(@strands-agents\\\\/sdk|@ai-sdk\\\\/[^/]+|ai)(\\\\/|$)/;
+export async function resolve(specifier, context, next) {
+  if (!PEERS.test(specifier)) return next(specifier, context);
+  if (process.env.PEER_MODE === "broken") {
+    return { url: "data:text/javascript,throw new Error('peer exploded')", shortCircuit: true };
+  }
+  return next(specifier, { ...context, parentURL: "file:///nonexistent-dir/importer.mjs" });
+}\`;
+register("data:text/javascript," + encodeURIComponent(hook));
+`;
+
+const entry = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+const SCRIPT = `const main = await import(${entry("src/index.ts")});
+console.log("main entry:", typeof main.createSageMakerOpenAIClient);
+for (const path of [${entry("src/adapters/strands/index.ts")}, ${entry("src/adapters/ai-sdk/index.ts")}]) {
+  try {
+    await import(path);
+    console.log("imported");
+  } catch (error) {
+    console.log(JSON.stringify({
+      typed: error instanceof main.ConfigurationError,
+      code: error.code,
+      message: error.message,
+    }));
+  }
+}
+`;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "missing-peer-"));
+  await writeFile(join(dir, "hook.mjs"), HOOK);
+  await writeFile(join(dir, "script.mts"), SCRIPT);
+});
+
+afterAll(async () => {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+async function run(mode: "missing" | "broken"): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(TSX, ["--import", "./hook.mjs", "script.mts"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: dir, NODE_NO_WARNINGS: "1", PEER_MODE: mode },
+  });
+  return stdout.trim().split("\n");
+}
+
+it("imports the main entry without the peers; the adapters say what to install", {
+  timeout: 60_000,
+}, async () => {
+  const [main, strands, aiSdk] = await run("missing");
+  expect(main).toBe("main entry: function");
+  expect(JSON.parse(strands as string)).toEqual({
+    typed: true,
+    code: "MISSING_PEER",
+    message: expect.stringContaining("npm install @strands-agents/sdk@^1.16.0"),
+  });
+  expect(JSON.parse(aiSdk as string)).toEqual({
+    typed: true,
+    code: "MISSING_PEER",
+    message: expect.stringContaining("npm install @ai-sdk/openai-compatible@^2.0.0"),
+  });
+});
+
+it("reports a peer that fails while loading as PEER_LOAD_FAILED", { timeout: 60_000 }, async () => {
+  const [main, strands, aiSdk] = await run("broken");
+  expect(main).toBe("main entry: function");
+  for (const line of [strands, aiSdk]) {
+    expect(JSON.parse(line as string)).toEqual({
+      typed: true,
+      code: "PEER_LOAD_FAILED",
+      message: expect.stringContaining("peer exploded"),
+    });
+  }
+});

@@ -369,7 +369,15 @@ async function handle(
     requestId,
     signal: abort.signal,
   });
-  if (abort.signal.aborted) return;
+  if (abort.signal.aborted) {
+    // Nobody will read it: let a proxy backend release its upstream connection now.
+    if (response.type === "stream") {
+      void response.body[Symbol.asyncIterator]()
+        .return?.()
+        ?.catch(() => undefined);
+    }
+    return;
+  }
   entry.stream = response.type === "stream";
   if (fault !== undefined) entry.reason = "FAULT";
   const outcome = await writeBackendResponse(

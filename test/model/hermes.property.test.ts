@@ -13,6 +13,10 @@ const ids = { createId: (index: number) => `id_${index}` };
 const tagSoup = fc
   .array(
     fc.oneof(
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(" <tool_call>", "\n<tool_call>\n{", "\n```\n", "</tool_call> "),
+      },
       fc.constantFrom(
         "<tool_call>",
         "</tool_call>",

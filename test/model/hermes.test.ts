@@ -201,6 +201,20 @@ describe("parseHermesToolCalls: a tag outside a tool-call position stays content
     expect(result.content).toBe(`\`\`\`\n${block}\n\`\`\`\nNow: and \`code\`\nstray \``);
   });
 
+  it("reads a mid-line triple backtick as an inline span that ends with the line", () => {
+    const result = parse(`see \`\`\`\n${block}`);
+    expect(result.toolCalls).toHaveLength(1);
+    expect(result.content).toBe("see ```");
+  });
+
+  it("scans the blanks after a rejected tag again: they can precede a block or a fence", () => {
+    expect(parse(`<tool_call>\n${block}`)).toMatchObject({
+      content: "<tool_call>",
+      toolCalls: [{ name: "a" }],
+    });
+    expect(parse(`<tool_call>\n\`\`\`\n${block}\n\`\`\``).toolCalls).toEqual([]);
+  });
+
   it("treats a triple backtick with a backtick later on the line as an inline span", () => {
     const result = parse(`\`\`\`x\`\`\` ${block}`);
     expect(result.toolCalls).toHaveLength(1);

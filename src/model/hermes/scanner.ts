@@ -1,12 +1,13 @@
 /**
  * The incremental scanner behind both hermes parsers. It splits model output into
- * content text and `<tool_call>` block bodies, deciding each character only once it
- * has seen enough of what follows, so that the same input gives the same segments
- * however it is cut into chunks. The one-shot parser feeds everything and ends; the
- * streaming parser feeds each delta as it arrives.
+ * content text and `<tool_call>` block bodies. It is a character-level state machine:
+ * text whose meaning depends on what follows (a partial tag, a whitespace run, a fence
+ * line, a block) is held in the state until a later character or the end decides it, so
+ * the same input gives the same segments however it is cut into chunks, and each
+ * character is looked at a bounded number of times (linear time for any chunking).
  *
  * The rules it applies are the "tool-call position" rules documented on
- * {@link parseHermesToolCalls}; this file is their single implementation.
+ * `parseHermesToolCalls`; this file is their single implementation.
  *
  * @internal
  */
@@ -27,24 +28,54 @@ export type Segment =
       terminated: boolean;
     };
 
-type Mode =
+/** Fence closer progress: indentation, the run of fence characters, then trailing blanks. */
+type ClosePhase = "indent" | "run" | "trailing";
+
+type State =
   | { kind: "text" }
+  | { kind: "ws"; run: string }
+  | { kind: "tag"; ws: string; matched: number }
+  | { kind: "tagWs"; ws: string; after: string }
+  | { kind: "ticks"; char: string; count: number; atLineStart: boolean }
+  | { kind: "fenceInfo"; count: number; info: string }
   | { kind: "span"; ticks: number }
-  | { kind: "fence"; char: string; length: number; lineStart: boolean }
+  | { kind: "spanTicks"; ticks: number; count: number }
+  | { kind: "fence"; char: string; count: number; lineStart: boolean }
+  | {
+      kind: "fenceClose";
+      char: string;
+      count: number;
+      held: string;
+      phase: ClosePhase;
+      width: number;
+    }
   | {
       kind: "call";
-      bodyStart: number;
-      scan: number;
+      body: string;
       inString: boolean;
       escaped: boolean;
+      /** How many characters of `</tool_call>` have just been seen. */
+      closing: number;
+      /** Set once the JSON is known broken: the next closing tag ends the block. */
       raw: boolean;
     };
-
-type Match = "yes" | "no" | "need";
 
 /** JSON's whitespace; Unicode spaces are ordinary text to the scanner. */
 function isSpace(ch: string | undefined): boolean {
   return ch === " " || ch === "\t" || ch === "\n" || ch === "\r";
+}
+
+/** Characters that can change the scanner's state in text: whitespace, `<`, `` ` ``, `~`. */
+function isSpecial(code: number): boolean {
+  return (
+    code === 32 ||
+    code === 9 ||
+    code === 10 ||
+    code === 13 ||
+    code === 60 ||
+    code === 96 ||
+    code === 126
+  );
 }
 
 function isJson(text: string): boolean {
@@ -56,6 +87,14 @@ function isJson(text: string): boolean {
   }
 }
 
+/** Length of the longest suffix of `text` that is a proper prefix of the closing tag. */
+function partialClose(text: string): number {
+  for (let length = Math.min(CLOSE_TAG.length - 1, text.length); length > 0; length--) {
+    if (CLOSE_TAG.startsWith(text.slice(text.length - length))) return length;
+  }
+  return 0;
+}
+
 /**
  * Splits text into content and tool-call blocks incrementally. `feed` returns what
  * can be decided so far; `end` decides the rest (the output has ended).
@@ -63,335 +102,371 @@ function isJson(text: string): boolean {
  * @internal
  */
 export class HermesScanner {
-  private buf = "";
-  private pos = 0;
-  private mode: Mode = { kind: "text" };
-  private lineStart = true;
+  private state: State = { kind: "text" };
+  private input = "";
+  private at = 0;
+  /** Spaces since the last line start (0–3), or -1 when a fence cannot open here. */
+  private indent = 0;
   private out: Segment[] = [];
 
   /** Adds text and returns the segments it completed. */
   feed(text: string): Segment[] {
-    this.buf += text;
-    return this.run(false);
+    this.process(text);
+    return this.take();
   }
 
   /** Declares the end of the output and returns every remaining segment. */
   end(): Segment[] {
-    return this.run(true);
+    for (let rest = this.flush(); rest !== undefined; rest = this.flush()) this.process(rest);
+    return this.take();
   }
 
-  private run(final: boolean): Segment[] {
-    while (this.pos < this.buf.length && this.step(final)) {
-      // Each step consumes input or changes mode; false means it must see more text.
-      // With `final` set every step decides, and a block left open runs to the end.
-    }
-    this.compact();
+  private take(): Segment[] {
     const out = this.out;
     this.out = [];
     return out;
   }
 
-  /** Drops consumed text so a long stream does not grow the buffer without bound. */
-  private compact(): void {
-    const drop = this.pos;
-    if (drop === 0) return;
-    this.buf = this.buf.slice(drop);
-    this.pos = 0;
-    if (this.mode.kind === "call") {
-      this.mode.bodyStart -= drop;
-      this.mode.scan -= drop;
-    }
-  }
-
-  private emit(from: number, to: number): void {
-    if (to <= from) return;
-    const text = this.buf.slice(from, to);
+  private emit(text: string): void {
+    if (text === "") return;
     const last = this.out[this.out.length - 1];
     if (last?.kind === "text") last.text += text;
     else this.out.push({ kind: "text", text });
   }
 
-  private step(final: boolean): boolean {
-    switch (this.mode.kind) {
-      case "text":
-        return this.stepText(final);
-      case "span":
-        return this.stepSpan(this.mode.ticks, final);
-      case "fence":
-        return this.stepFence(this.mode, final);
+  private emitCall(body: string, terminated: boolean): void {
+    this.out.push({ kind: "call", body, terminated });
+    this.state = { kind: "text" };
+    this.indent = -1;
+  }
+
+  private process(text: string): void {
+    this.input = text;
+    this.at = 0;
+    while (this.at < this.input.length) this.step();
+  }
+
+  /** Handles input from `this.at` in the current state; consumes or changes state. */
+  private step(): void {
+    const state = this.state;
+    const s = this.input;
+    switch (state.kind) {
+      case "text": {
+        // Hot path: plain text and whitespace runs that are not followed by `<` go out in
+        // one slice; only a construct that needs holding switches state.
+        let j = this.at;
+        while (j < s.length) {
+          const code = s.charCodeAt(j);
+          if (!isSpecial(code) || (code === 126 && this.indent < 0)) {
+            if (this.indent >= 0) this.indent = -1;
+            j++;
+          } else if (isSpace(s[j])) {
+            const runEnd = this.scanBlanks(s, j);
+            if (runEnd === s.length || s[runEnd] === "<") {
+              this.emit(s.slice(this.at, j));
+              this.state = { kind: "ws", run: s.slice(j, runEnd) };
+              this.at = runEnd;
+              return;
+            }
+            j = runEnd;
+          } else break;
+        }
+        this.emit(s.slice(this.at, j));
+        this.at = j;
+        if (j === s.length) return;
+        const ch = s.charAt(j);
+        this.state =
+          ch === "<"
+            ? { kind: "tag", ws: "", matched: 0 }
+            : { kind: "ticks", char: ch, count: 0, atLineStart: this.indent >= 0 };
+        return;
+      }
+      case "ws": {
+        const j = this.scanBlanks(s, this.at);
+        state.run += s.slice(this.at, j);
+        this.at = j;
+        if (j === s.length) return;
+        if (s[j] === "<") {
+          // The whitespace before a block goes with the block (see parseHermesToolCalls).
+          this.state = { kind: "tag", ws: state.run, matched: 0 };
+        } else {
+          this.emit(state.run);
+          this.state = { kind: "text" };
+        }
+        return;
+      }
+      case "tag": {
+        let j = this.at;
+        while (
+          j < s.length &&
+          state.matched < OPEN_TAG.length &&
+          s[j] === OPEN_TAG[state.matched]
+        ) {
+          state.matched++;
+          j++;
+        }
+        this.at = j;
+        this.indent = -1;
+        if (state.matched === OPEN_TAG.length) {
+          this.state = { kind: "tagWs", ws: state.ws, after: "" };
+        } else if (j < s.length) {
+          // No proper suffix of a prefix of the tag starts it again, so resume at `j`.
+          this.emit(state.ws + OPEN_TAG.slice(0, state.matched));
+          this.state = { kind: "text" };
+        }
+        return;
+      }
+      case "tagWs": {
+        let j = this.at;
+        while (j < s.length && isSpace(s[j])) j++;
+        state.after += s.slice(this.at, j);
+        this.at = j;
+        if (j === s.length) return;
+        if (s[j] === "{") {
+          this.state = {
+            kind: "call",
+            body: state.after,
+            inString: false,
+            escaped: false,
+            closing: 0,
+            raw: false,
+          };
+        } else {
+          // Not a block: the tag is text, and the blanks after it are scanned again as a run.
+          this.emit(state.ws + OPEN_TAG);
+          this.state = { kind: "text" };
+          this.unread(state.after);
+        }
+        return;
+      }
+      case "ticks": {
+        let j = this.at;
+        while (j < s.length && s[j] === state.char) j++;
+        state.count += j - this.at;
+        this.at = j;
+        if (j === s.length) return;
+        this.indent = -1;
+        const run = state.char.repeat(state.count);
+        const fence = state.atLineStart && state.count >= 3;
+        if (state.char === "~") {
+          this.emit(run);
+          this.state = fence
+            ? { kind: "fence", char: "~", count: state.count, lineStart: false }
+            : { kind: "text" };
+        } else if (fence) {
+          this.state = { kind: "fenceInfo", count: state.count, info: "" };
+        } else {
+          this.emit(run);
+          this.state = { kind: "span", ticks: state.count };
+        }
+        return;
+      }
+      case "fenceInfo": {
+        let j = this.at;
+        while (j < s.length && s[j] !== "\n" && s[j] !== "`") j++;
+        state.info += s.slice(this.at, j);
+        this.at = j;
+        if (j === s.length) return;
+        const run = "`".repeat(state.count);
+        if (s[j] === "\n") {
+          this.emit(`${run}${state.info}\n`);
+          this.at = j + 1;
+          this.state = { kind: "fence", char: "`", count: state.count, lineStart: true };
+        } else {
+          // A backtick later on the line: CommonMark reads the run as an inline code span.
+          this.emit(run + state.info);
+          this.state = { kind: "span", ticks: state.count };
+        }
+        return;
+      }
+      case "span": {
+        const c = s.charAt(this.at);
+        if (c === "\n") this.state = { kind: "text" };
+        else if (c === "`") this.state = { kind: "spanTicks", ticks: state.ticks, count: 0 };
+        else {
+          let j = this.at + 1;
+          while (j < s.length && s[j] !== "`" && s[j] !== "\n") j++;
+          this.emit(s.slice(this.at, j));
+          this.at = j;
+        }
+        return;
+      }
+      case "spanTicks": {
+        let j = this.at;
+        while (j < s.length && s[j] === "`") j++;
+        state.count += j - this.at;
+        this.at = j;
+        if (j === s.length) return;
+        this.emit("`".repeat(state.count));
+        this.state =
+          state.count === state.ticks ? { kind: "text" } : { kind: "span", ticks: state.ticks };
+        return;
+      }
+      case "fence": {
+        if (state.lineStart) {
+          this.state = { ...state, kind: "fenceClose", held: "", phase: "indent", width: 0 };
+          return;
+        }
+        const newline = s.indexOf("\n", this.at);
+        const end = newline === -1 ? s.length : newline + 1;
+        this.emit(s.slice(this.at, end));
+        this.at = end;
+        state.lineStart = newline !== -1;
+        return;
+      }
+      case "fenceClose":
+        this.stepFenceClose(state, s.charAt(this.at));
+        return;
       case "call":
-        return this.stepCall(this.mode, final);
+        this.stepCall(state);
+        return;
     }
   }
 
-  private stepText(final: boolean): boolean {
-    const { buf } = this;
-    const i = this.pos;
-    if (this.lineStart) {
-      const fence = this.matchFenceOpen(i, final);
-      if (fence === "need") return false;
-      if (fence !== undefined) {
-        this.emit(i, fence.end);
-        this.pos = fence.end;
-        this.mode = {
-          kind: "fence",
-          char: fence.char,
-          length: fence.length,
-          lineStart: fence.lineStart,
-        };
-        return true;
-      }
-      this.lineStart = false;
+  /** Returns the end of the whitespace run at `from`, tracking fence indentation. */
+  private scanBlanks(s: string, from: number): number {
+    let j = from;
+    for (; j < s.length && isSpace(s[j]); j++) {
+      const ch = s[j];
+      if (ch === "\n") this.indent = 0;
+      else if (ch === " " && this.indent >= 0 && this.indent < 3) this.indent++;
+      else this.indent = -1;
     }
-    const ch = buf[i];
-    if (isSpace(ch)) {
-      let j = i + 1;
-      while (j < buf.length && isSpace(buf[j])) j++;
-      if (j === buf.length && !final) return false;
-      const tag = j < buf.length ? this.matchOpenTag(j, final) : "no";
-      if (tag === "need") return false;
-      if (tag === "yes") {
-        // The separator before a block goes with the block (see parseHermesToolCalls).
-        this.pos = j;
-        this.enterCall();
-        return true;
-      }
-      // Stop after the run's last newline so the next line gets its fence check.
-      const newline = buf.lastIndexOf("\n", j - 1);
-      const end = newline >= i ? newline + 1 : j;
-      this.emit(i, end);
-      this.pos = end;
-      this.lineStart = newline >= i;
-      return true;
-    }
-    if (ch === "`") {
-      const j = this.runEnd(i, "`");
-      if (j === buf.length && !final) return false;
-      this.emit(i, j);
-      this.pos = j;
-      this.mode = { kind: "span", ticks: j - i };
-      return true;
-    }
-    if (ch === "<") {
-      const tag = this.matchOpenTag(i, final);
-      if (tag === "need") return false;
-      if (tag === "yes") {
-        this.enterCall();
-        return true;
-      }
-      this.emit(i, i + 1);
-      this.pos = i + 1;
-      return true;
-    }
-    let j = i + 1;
-    while (j < buf.length) {
-      const c = buf[j];
-      if (c === "`" || c === "<" || isSpace(c)) break;
-      j++;
-    }
-    this.emit(i, j);
-    this.pos = j;
-    return true;
-  }
-
-  /** Inline code: ends at a backtick run of the opening length, or at the line's end. */
-  private stepSpan(ticks: number, final: boolean): boolean {
-    const { buf } = this;
-    const i = this.pos;
-    const ch = buf[i];
-    if (ch === "\n") {
-      // The newline itself is handled in text mode, where it may precede a block.
-      this.mode = { kind: "text" };
-      return true;
-    }
-    if (ch === "`") {
-      const j = this.runEnd(i, "`");
-      if (j === buf.length && !final) return false;
-      if (j - i === ticks) this.mode = { kind: "text" };
-      this.emit(i, j);
-      this.pos = j;
-      return true;
-    }
-    let j = i + 1;
-    while (j < buf.length && buf[j] !== "`" && buf[j] !== "\n") j++;
-    this.emit(i, j);
-    this.pos = j;
-    return true;
-  }
-
-  private stepFence(
-    mode: { kind: "fence"; char: string; length: number; lineStart: boolean },
-    final: boolean,
-  ): boolean {
-    const { buf } = this;
-    const i = this.pos;
-    if (!mode.lineStart) {
-      const newline = buf.indexOf("\n", i);
-      const end = newline === -1 ? buf.length : newline + 1;
-      this.emit(i, end);
-      this.pos = end;
-      mode.lineStart = newline !== -1;
-      return true;
-    }
-    const close = this.matchFenceClose(i, mode.char, mode.length, final);
-    if (close === "need") return false;
-    if (close === undefined) {
-      mode.lineStart = false;
-      return true;
-    }
-    this.emit(i, close);
-    this.pos = close;
-    this.mode = { kind: "text" };
-    this.lineStart = true;
-    return true;
-  }
-
-  private stepCall(mode: Extract<Mode, { kind: "call" }>, final: boolean): boolean {
-    const { buf } = this;
-    if (!mode.raw) {
-      let k = mode.scan;
-      for (; k < buf.length; k++) {
-        const ch = buf[k];
-        if (mode.inString) {
-          if (mode.escaped) mode.escaped = false;
-          else if (ch === "\\") mode.escaped = true;
-          else if (ch === '"') mode.inString = false;
-          else if (ch === "\n" || ch === "\r") {
-            // A JSON string cannot hold a raw line break: this JSON is broken, so the
-            // block ends at the first closing tag after all (vLLM's lazy match).
-            mode.raw = true;
-            break;
-          }
-        } else if (ch === '"') {
-          mode.inString = true;
-        } else if (ch === "<") {
-          if (buf.startsWith(CLOSE_TAG, k)) {
-            this.finishCall(k, k + CLOSE_TAG.length, true);
-            return true;
-          }
-          if (!final && buf.length - k < CLOSE_TAG.length && CLOSE_TAG.startsWith(buf.slice(k))) {
-            mode.scan = k;
-            return false;
-          }
-        }
-      }
-      if (!mode.raw) {
-        mode.scan = k;
-        if (!final) return false;
-        if (isJson(buf.slice(mode.bodyStart))) {
-          this.finishCall(buf.length, buf.length, false);
-          return true;
-        }
-        mode.raw = true;
-      }
-      mode.scan = mode.bodyStart;
-    }
-    const close = buf.indexOf(CLOSE_TAG, mode.scan);
-    if (close !== -1) {
-      this.finishCall(close, close + CLOSE_TAG.length, true);
-      return true;
-    }
-    if (!final) {
-      mode.scan = Math.max(mode.bodyStart, buf.length - CLOSE_TAG.length + 1);
-      return false;
-    }
-    this.finishCall(buf.length, buf.length, false);
-    return true;
-  }
-
-  private enterCall(): void {
-    const bodyStart = this.pos + OPEN_TAG.length;
-    this.mode = {
-      kind: "call",
-      bodyStart,
-      scan: bodyStart,
-      inString: false,
-      escaped: false,
-      raw: false,
-    };
-    this.lineStart = false;
-  }
-
-  private finishCall(bodyEnd: number, next: number, terminated: boolean): void {
-    if (this.mode.kind !== "call") return;
-    this.out.push({
-      kind: "call",
-      body: this.buf.slice(this.mode.bodyStart, bodyEnd),
-      terminated,
-    });
-    this.pos = next;
-    this.mode = { kind: "text" };
-    this.lineStart = false;
-  }
-
-  private runEnd(i: number, ch: string): number {
-    let j = i;
-    while (j < this.buf.length && this.buf[j] === ch) j++;
     return j;
   }
 
-  /** `<tool_call>`, optional whitespace, then `{`. */
-  private matchOpenTag(i: number, final: boolean): Match {
-    const { buf } = this;
-    if (buf.length - i < OPEN_TAG.length) {
-      return OPEN_TAG.startsWith(buf.slice(i)) && !final ? "need" : "no";
+  /** A closing fence line: up to three spaces, enough fence characters, then blanks. */
+  private stepFenceClose(state: Extract<State, { kind: "fenceClose" }>, c: string): void {
+    const blank = c === " " || c === "\t" || c === "\r";
+    const longEnough = state.width >= state.count;
+    let hold = false;
+    if (state.phase === "indent") {
+      hold = (c === " " && state.held.length < 3) || c === state.char;
+      if (c === state.char) state.phase = "run";
+    } else if (state.phase === "run" && c === state.char) {
+      hold = true;
+    } else if (c === "\n" && longEnough) {
+      this.emit(`${state.held}\n`);
+      this.at++;
+      this.state = { kind: "text" };
+      this.indent = 0;
+      return;
+    } else if (blank && longEnough) {
+      state.phase = "trailing";
+      hold = true;
     }
-    if (!buf.startsWith(OPEN_TAG, i)) return "no";
-    let k = i + OPEN_TAG.length;
-    while (k < buf.length && isSpace(buf[k])) k++;
-    if (k === buf.length) return final ? "no" : "need";
-    return buf[k] === "{" ? "yes" : "no";
+    if (!hold) {
+      this.emit(state.held);
+      this.state = { kind: "fence", char: state.char, count: state.count, lineStart: false };
+      return;
+    }
+    if (state.phase === "run") state.width++;
+    state.held += c;
+    this.at++;
+  }
+
+  private stepCall(state: Extract<State, { kind: "call" }>): void {
+    const s = this.input;
+    const from = this.at;
+    // Locals instead of state fields in the per-character loop; written back on exit.
+    let { closing, inString, escaped } = state;
+    const { raw } = state;
+    for (let j = from; j < s.length; j++) {
+      const c = s[j];
+      if (closing > 0) {
+        if (c === CLOSE_TAG[closing]) {
+          if (++closing === CLOSE_TAG.length) {
+            const body = state.body + s.slice(from, j + 1);
+            this.at = j + 1;
+            this.emitCall(body.slice(0, body.length - CLOSE_TAG.length), true);
+            return;
+          }
+          continue;
+        }
+        closing = 0;
+      }
+      if (raw) {
+        if (c === "<") closing = 1;
+      } else if (inString) {
+        if (escaped) escaped = false;
+        else if (c === "\\") escaped = true;
+        else if (c === '"') inString = false;
+        else if (c === "\n" || c === "\r") {
+          // A JSON string cannot hold a raw line break: the JSON is broken, so the block
+          // ends at the first closing tag after all (vLLM's lazy match).
+          state.body += s.slice(from, j + 1);
+          this.at = j + 1;
+          this.breakCall(state);
+          return;
+        }
+      } else if (c === '"') inString = true;
+      else if (c === "<") closing = 1;
+    }
+    state.closing = closing;
+    state.inString = inString;
+    state.escaped = escaped;
+    state.body += s.slice(from);
+    this.at = s.length;
+  }
+
+  /** Ends a block whose JSON is broken at its first closing tag, or keeps looking for one. */
+  private breakCall(state: Extract<State, { kind: "call" }>): void {
+    const close = state.body.indexOf(CLOSE_TAG);
+    if (close === -1) {
+      state.raw = true;
+      state.closing = partialClose(state.body);
+      return;
+    }
+    this.emitCall(state.body.slice(0, close), true);
+    this.unread(state.body.slice(close + CLOSE_TAG.length));
+  }
+
+  /** Puts text back in front of the unread input, to be scanned in the current state. */
+  private unread(text: string): void {
+    this.input = text + this.input.slice(this.at);
+    this.at = 0;
   }
 
   /**
-   * A CommonMark fence opener at line start: up to three spaces, then three or more
-   * backticks (with no backtick later on the line) or tildes.
+   * Resolves the held state as the end of the output. Returns text that must be scanned
+   * again (what followed a broken block's closing tag), or undefined when done.
    */
-  private matchFenceOpen(
-    i: number,
-    final: boolean,
-  ): { end: number; char: string; length: number; lineStart: boolean } | undefined | "need" {
-    const { buf } = this;
-    let k = i;
-    while (k < buf.length && k - i < 3 && buf[k] === " ") k++;
-    if (k === buf.length) return final ? undefined : "need";
-    const char = buf[k];
-    if (char !== "`" && char !== "~") return undefined;
-    const runEnd = this.runEnd(k, char);
-    if (runEnd === buf.length && !final) return "need";
-    const length = runEnd - k;
-    if (length < 3) return undefined;
-    if (char === "~") return { end: runEnd, char, length, lineStart: false };
-    const newline = buf.indexOf("\n", runEnd);
-    const lineEnd = newline === -1 ? buf.length : newline;
-    if (buf.slice(runEnd, lineEnd).includes("`")) return undefined;
-    if (newline === -1) {
-      return final ? { end: buf.length, char, length, lineStart: false } : "need";
+  private flush(): string | undefined {
+    const state = this.state;
+    this.state = { kind: "text" };
+    switch (state.kind) {
+      case "ws":
+        this.emit(state.run);
+        return undefined;
+      case "tag":
+        this.emit(state.ws + OPEN_TAG.slice(0, state.matched));
+        return undefined;
+      case "tagWs":
+        this.emit(state.ws + OPEN_TAG + state.after);
+        return undefined;
+      case "ticks":
+        this.emit(state.char.repeat(state.count));
+        return undefined;
+      case "fenceInfo":
+        this.emit("`".repeat(state.count) + state.info);
+        return undefined;
+      case "spanTicks":
+        this.emit("`".repeat(state.count));
+        return undefined;
+      case "fenceClose":
+        this.emit(state.held);
+        return undefined;
+      case "call": {
+        const close = state.raw || isJson(state.body) ? -1 : state.body.indexOf(CLOSE_TAG);
+        if (close === -1) {
+          this.emitCall(state.body, false);
+          return undefined;
+        }
+        this.emitCall(state.body.slice(0, close), true);
+        return state.body.slice(close + CLOSE_TAG.length);
+      }
+      default:
+        return undefined;
     }
-    return { end: newline + 1, char, length, lineStart: true };
-  }
-
-  /**
-   * A closing fence: up to three spaces, at least `length` of `char`, then only
-   * spaces or tabs to the end of the line. Returns the index after the line.
-   */
-  private matchFenceClose(
-    i: number,
-    char: string,
-    length: number,
-    final: boolean,
-  ): number | undefined | "need" {
-    const { buf } = this;
-    let k = i;
-    while (k < buf.length && k - i < 3 && buf[k] === " ") k++;
-    if (k === buf.length) return final ? undefined : "need";
-    if (buf[k] !== char) return undefined;
-    const runEnd = this.runEnd(k, char);
-    if (runEnd === buf.length && !final) return "need";
-    if (runEnd - k < length) return undefined;
-    let m = runEnd;
-    while (m < buf.length && (buf[m] === " " || buf[m] === "\t" || buf[m] === "\r")) m++;
-    if (m === buf.length) return final ? m : "need";
-    return buf[m] === "\n" ? m + 1 : undefined;
   }
 }

@@ -101,102 +101,194 @@ export function createInlineReasoningStream(
   };
 }
 
-type Phase = "start" | "undecided" | "reasoning" | "afterThink" | "content";
-
-function isSpace(ch: string | undefined): boolean {
-  return ch !== undefined && /\s/.test(ch);
+/** `\s` as `String.prototype.trim` understands it, so trimming and holding agree. */
+function isSpace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code > 32 && code < 127) return false;
+  return /\s/.test(ch);
 }
 
-/** Length of the longest suffix of `text` that is a proper prefix of `tag`. */
-function partialTagLength(text: string, tag: string): number {
-  for (let length = Math.min(tag.length - 1, text.length); length > 0; length--) {
-    if (tag.startsWith(text.slice(text.length - length))) return length;
-  }
-  return 0;
-}
-
+/**
+ * The character-level state machine behind both entry points. Held text lives in the
+ * state (never in a growing buffer that is searched again), so any chunking costs time
+ * linear in the text.
+ */
 class ReasoningSplitter {
-  private buf = "";
-  private pos = 0;
-  private phase: Phase = "start";
-  private reasoningStarted = false;
-  /** In "undecided", where to resume looking for a tag. */
-  private searchFrom = 0;
+  /** start: before the first non-blank; undecided: auto mode waiting for a tag. */
+  private phase: "start" | "undecided" | "reasoning" | "afterThink" | "content" = "start";
+  /** Blanks and a `<think>` prefix seen in "start"; everything held in "undecided". */
+  private held = "";
+  /** Characters of `<think>` matched (in "start" and "undecided"). */
+  private openMatched = 0;
+  /** Characters of `</think>` matched (in "undecided" and "reasoning"). */
+  private closeMatched = 0;
+  /** Whether reasoning text has begun (leading blanks are dropped before it). */
+  private started = false;
+  /** Blanks inside the reasoning, held in case `</think>` or the end follows. */
+  private blanks = "";
+  private out: InlineReasoningSplit = { reasoning: "", content: "" };
 
   constructor(private readonly mode: boolean | "auto") {}
 
   feed(text: string, final: boolean): InlineReasoningSplit {
-    this.buf += text;
-    const out: InlineReasoningSplit = { reasoning: "", content: "" };
-    while (this.step(out, final)) {
-      // Each step consumes input or changes phase; false means it must see more text.
-    }
-    this.searchFrom = Math.max(0, this.searchFrom - this.pos);
-    this.buf = this.buf.slice(this.pos);
-    this.pos = 0;
+    this.process(text);
+    if (final) this.finish();
+    const out = this.out;
+    this.out = { reasoning: "", content: "" };
     return out;
   }
 
-  private step(out: InlineReasoningSplit, final: boolean): boolean {
-    const { buf } = this;
-    switch (this.phase) {
-      case "start": {
-        let k = this.pos;
-        while (isSpace(buf[k])) k++;
-        const rest = buf.slice(k);
-        if (rest.startsWith(OPEN)) {
-          this.pos = k + OPEN.length;
-          this.phase = "reasoning";
-          return true;
-        }
-        if (!final && OPEN.startsWith(rest)) return false;
-        this.phase =
-          this.mode === true ? "reasoning" : this.mode === false ? "content" : "undecided";
-        this.searchFrom = this.pos;
-        return true;
-      }
-      case "undecided": {
-        const open = buf.indexOf(OPEN, this.searchFrom);
-        const close = buf.indexOf(CLOSE, this.searchFrom);
-        if (close !== -1 && (open === -1 || close < open)) this.phase = "reasoning";
-        else if (open !== -1 || final) this.phase = "content";
-        else {
-          this.searchFrom = Math.max(this.pos, buf.length - (CLOSE.length - 1));
-          return false;
-        }
-        return true;
-      }
-      case "reasoning": {
-        if (!this.reasoningStarted) {
-          while (isSpace(buf[this.pos])) this.pos++;
-          if (this.pos === buf.length && !final) return false;
-          this.reasoningStarted = true;
-        }
-        const close = buf.indexOf(CLOSE, this.pos);
-        if (close !== -1) {
-          out.reasoning += buf.slice(this.pos, close).trimEnd();
-          this.pos = close + CLOSE.length;
-          this.phase = "afterThink";
-          return true;
-        }
-        const held = final ? 0 : partialTagLength(buf.slice(this.pos), CLOSE);
-        let end = buf.length - held;
-        while (end > this.pos && isSpace(buf[end - 1])) end--;
-        out.reasoning += buf.slice(this.pos, end);
-        this.pos = end;
-        return false;
-      }
-      case "afterThink": {
-        while (isSpace(buf[this.pos])) this.pos++;
-        if (this.pos === buf.length) return false;
-        this.phase = "content";
-        return true;
-      }
-      case "content": {
-        out.content += buf.slice(this.pos);
-        this.pos = buf.length;
-        return false;
+  private process(text: string): void {
+    let i = 0;
+    while (i < text.length) {
+      switch (this.phase) {
+        case "start":
+          i = this.start(text, i);
+          break;
+        case "undecided":
+          i = this.undecided(text, i);
+          break;
+        case "reasoning":
+          i = this.reasoning(text, i);
+          break;
+        case "afterThink":
+          while (i < text.length && isSpace(text.charAt(i))) i++;
+          if (i < text.length) this.phase = "content";
+          break;
+        case "content":
+          this.out.content += text.slice(i);
+          i = text.length;
+          break;
       }
     }
+  }
+
+  private start(text: string, from: number): number {
+    let i = from;
+    for (; i < text.length; i++) {
+      const c = text.charAt(i);
+      if (this.openMatched === 0 && isSpace(c)) {
+        this.held += c;
+      } else if (c === OPEN[this.openMatched]) {
+        if (++this.openMatched === OPEN.length) {
+          this.held = "";
+          this.phase = "reasoning";
+          return i + 1;
+        }
+      } else {
+        this.leaveStart();
+        return i;
+      }
+    }
+    return i;
+  }
+
+  /** The output does not open with `<think>`: decide by mode what the held text is. */
+  private leaveStart(): void {
+    const prefix = OPEN.slice(0, this.openMatched);
+    this.openMatched = 0;
+    if (this.mode === true) {
+      // Leading blanks are trimmed from reasoning anyway; a tag prefix is reasoning text.
+      this.held = "";
+      this.phase = "reasoning";
+      this.process(prefix);
+    } else if (this.mode === false) {
+      this.out.content += this.held + prefix;
+      this.held = "";
+      this.phase = "content";
+    } else {
+      this.phase = "undecided";
+      const held = this.held;
+      this.held = "";
+      this.process(held + prefix);
+    }
+  }
+
+  private undecided(text: string, from: number): number {
+    for (let i = from; i < text.length; i++) {
+      const c = text.charAt(i);
+      this.openMatched = c === OPEN[this.openMatched] ? this.openMatched + 1 : c === "<" ? 1 : 0;
+      this.closeMatched =
+        c === CLOSE[this.closeMatched] ? this.closeMatched + 1 : c === "<" ? 1 : 0;
+      if (this.closeMatched === CLOSE.length) {
+        // Text before a lone `</think>` was reasoning begun in the prompt: run it, tag
+        // included, through the reasoning phase, which ends at this same first tag.
+        const held = this.held + text.slice(from, i + 1);
+        this.held = "";
+        this.openMatched = 0;
+        this.closeMatched = 0;
+        this.phase = "reasoning";
+        this.process(held);
+        return i + 1;
+      }
+      if (this.openMatched === OPEN.length) {
+        this.out.content += this.held + text.slice(from, i + 1);
+        this.held = "";
+        this.phase = "content";
+        return i + 1;
+      }
+    }
+    this.held += text.slice(from);
+    return text.length;
+  }
+
+  private reasoning(text: string, from: number): number {
+    let i = from;
+    while (i < text.length) {
+      const c = text.charAt(i);
+      if (this.closeMatched > 0) {
+        if (c === CLOSE[this.closeMatched]) {
+          i++;
+          if (++this.closeMatched === CLOSE.length) {
+            this.closeReasoning();
+            return i;
+          }
+          continue;
+        }
+        this.addReasoning(CLOSE.slice(0, this.closeMatched));
+        this.closeMatched = 0;
+      }
+      if (c === "<") {
+        this.closeMatched = 1;
+        i++;
+      } else if (isSpace(c)) {
+        if (this.started) this.blanks += c;
+        i++;
+      } else {
+        let j = i + 1;
+        while (j < text.length && text.charAt(j) !== "<" && !isSpace(text.charAt(j))) j++;
+        this.addReasoning(text.slice(i, j));
+        i = j;
+      }
+    }
+    return i;
+  }
+
+  private addReasoning(text: string): void {
+    this.out.reasoning += this.blanks + text;
+    this.blanks = "";
+    this.started = true;
+  }
+
+  private closeReasoning(): void {
+    this.blanks = "";
+    this.closeMatched = 0;
+    this.phase = "afterThink";
+  }
+
+  /** The end of the output decides whatever is still held. */
+  private finish(): void {
+    if (this.phase === "start") {
+      if (this.mode === true || this.openMatched > 0) this.leaveStart();
+      else this.out.content += this.held;
+    }
+    if (this.phase === "undecided") {
+      this.out.content += this.held;
+    } else if (this.phase === "reasoning" && this.closeMatched > 0) {
+      this.addReasoning(CLOSE.slice(0, this.closeMatched));
+    }
+    this.held = "";
+    this.closeMatched = 0;
+    this.blanks = "";
   }
 }

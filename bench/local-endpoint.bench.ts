@@ -3,6 +3,8 @@
  * thread (its own event loop, as it would in its own process), the load in the
  * main thread over keep-alive connections. Bounded loops; it stops by itself.
  *
+ * - a baseline: the same client against a bare node:http server in the same
+ *   worker answering a canned completion (the ceiling for this client here);
  * - verified non-streaming requests/s, one token reused (the verification
  *   cache's case) and a fresh token on every request (the article's Python
  *   pattern: full SigV4 verification each time);
@@ -11,7 +13,9 @@
  *
  * `npx tsx bench/run.ts local-endpoint`
  */
-import { Agent, request } from "node:http";
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { generateToken } from "../src/auth/index.js";
 import { startLocalEndpoint } from "../src/local/index.js";
@@ -26,6 +30,8 @@ const ROLE = "local-endpoint-bench-server";
 
 interface ServerInfo {
   url: string;
+  /** A bare node:http server in the same worker, answering a canned completion: the baseline. */
+  bareUrl: string;
 }
 interface Memory {
   rssMb: number;
@@ -40,7 +46,28 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
     credentials: [CREDENTIALS],
     endpoints: { bench: { backend: { type: "demo" } } },
   });
-  parentPort?.postMessage({ url: local.url } satisfies ServerInfo);
+  const canned = JSON.stringify({
+    id: "chatcmpl-bare",
+    object: "chat.completion",
+    created: 0,
+    model: "bare",
+    choices: [
+      { index: 0, message: { role: "assistant", content: "Hello." }, finish_reason: "stop" },
+    ],
+  });
+  const bare = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(canned),
+      });
+      res.end(canned);
+    });
+  });
+  await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+  parentPort?.postMessage({ url: local.url, bareUrl } satisfies ServerInfo);
   parentPort?.on("message", async (message: string) => {
     if (message !== "stop") return;
     globalThis.gc?.();
@@ -51,6 +78,8 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) {
       requestsLogged: local.requests.length,
     };
     await local.close();
+    bare.closeAllConnections();
+    bare.close();
     parentPort?.postMessage(memory);
     parentPort?.close();
   });
@@ -133,9 +162,15 @@ export async function run(): Promise<void> {
   const isCompletion = (r: { status: number; text: string }) =>
     r.status === 200 && r.text.includes('"chat.completion"');
 
-  // Non-streaming, one token reused.
+  const loadBefore = loadavg()[0] ?? 0;
+  // Baseline: the same client against a bare node:http server (no auth, no routing, no model).
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const bareUrl = new URL(info.bareUrl);
   const token = await mint(3600);
+  await load(2_000, 32, () => post(agent, bareUrl, token, chat), isCompletion);
+  const bare = await load(30_000, 32, () => post(agent, bareUrl, token, chat), isCompletion);
+
+  // Non-streaming, one token reused.
   await load(2_000, 32, () => post(agent, url, token, chat), isCompletion);
   const cached = await load(30_000, 32, () => post(agent, url, token, chat), isCompletion);
 
@@ -174,9 +209,11 @@ export async function run(): Promise<void> {
   await worker.terminate();
 
   const lines = [
+    `baseline: bare node:http, canned JSON           ${bare.perSecond.toFixed(0)} req/s  (same client; the ceiling on this machine now)`,
     `non-streaming, verified, token reused (cache)   ${cached.perSecond.toFixed(0)} req/s  (30000 requests, 32 in flight, ${cached.failures} failed)`,
     `non-streaming, verified, fresh token each time  ${uncached.perSecond.toFixed(0)} req/s  (15000 requests, 32 in flight, ${uncached.failures} failed)`,
     `streaming, 1000 concurrent                      ${streams.perSecond.toFixed(0)} streams/s  (5000 streams, ${streams.failures} failed)`,
+    `load average (1 min) before / after            ${loadBefore.toFixed(1)} / ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
     `server memory after the run                     rss ${memory.rssMb.toFixed(0)} MB (whole process), heap ${memory.heapUsedMb.toFixed(1)} MB (server thread), ${memory.requestsLogged} log entries kept`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);

@@ -6,8 +6,12 @@
  * This module has no dependencies so that `sagemaker-openai-agents/auth` stays light.
  */
 
-/** Matches a SageMaker bearer token anywhere in a string (the prefix plus its base64 body). */
-const TOKEN_PATTERN = /sagemaker-api-key-[A-Za-z0-9+/=_-]*/g;
+/**
+ * Matches a SageMaker bearer token anywhere in a string (the prefix plus its
+ * base64 body). At least one body character, so redacting twice leaves
+ * `REDACTED_TOKEN` as it is.
+ */
+const TOKEN_PATTERN = /sagemaker-api-key-[A-Za-z0-9+/=_-]+/g;
 
 /** What a redacted token is replaced with. */
 export const REDACTED_TOKEN = "sagemaker-api-key-[REDACTED]";

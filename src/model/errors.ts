@@ -231,7 +231,7 @@ export function classifyFailure(
           ...baseDetails(target),
           ...(status === undefined ? {} : { status }),
           retryable,
-          cause: raw,
+          // No `cause`: the SDK error repeats the server text unredacted (a proxy may echo the token).
         },
       ),
       retryable,
@@ -302,7 +302,7 @@ function classifyStatus(
     ...(requestId === undefined ? {} : { requestId }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     retryable,
-    cause: raw,
+    // No `cause`: the SDK error repeats the server text unredacted (a proxy may echo the token).
   });
   const isClockRefusal =
     (status === 401 || status === 403) &&

@@ -19,6 +19,7 @@ import { syntaxCheckTool } from "../../tools/syntax-check.js";
 import { Agent, DEFAULT_MAX_STEPS } from "../agent.js";
 import type { FinalEvent } from "../events.js";
 import { modelTarget } from "../model-target.js";
+import { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS } from "./constants.js";
 import { decideVerdict } from "./decide-verdict.js";
 import type { CoderReviewerEvent, GraphAgent } from "./events.js";
 import { extractCode } from "./extract-code.js";
@@ -33,11 +34,7 @@ import {
 } from "./prompts.js";
 import { CoderReviewerState, type CoderReviewerStateType, type Review } from "./state.js";
 
-/** The default number of coder/reviewer rounds before the run stops without approval. */
-export const DEFAULT_MAX_ROUNDS = 3;
-
-/** The longest task accepted, in characters. */
-export const MAX_TASK_CHARS = 20_000;
+export { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS };
 
 /** Options of {@link createCoderReviewerGraph}. */
 export interface CoderReviewerGraphOptions {

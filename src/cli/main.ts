@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   // Each line: name -> lazy import of ./commands/<name>.js (its default export is a Command).
   deploy: async () => (await import("./commands/deploy.js")).default,
   cleanup: async () => (await import("./commands/cleanup.js")).default,
+  review: async () => (await import("./commands/review.js")).default,
   token: async () => (await import("./commands/token.js")).default,
   local: async () => (await import("./commands/local.js")).default,
 };

@@ -1,0 +1,91 @@
+/**
+ * Getting the two models ready for a `review` run: against a real endpoint
+ * (tokens from the AWS credential chain, checked before anything starts), or
+ * against the local demo endpoint started in this process.
+ */
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { createTokenProvider } from "../../src/auth/token-provider.js";
+import {
+  DEMO_CODER_COMPONENT,
+  DEMO_ENDPOINT,
+  DEMO_REVIEWER_COMPONENT,
+  startDemoEndpoint,
+} from "../coder-reviewer/demo-endpoint.js";
+import type { GraphAgent } from "../coder-reviewer/events.js";
+import { createCoderReviewerModels } from "../coder-reviewer/models.js";
+import type { ReviewSettings } from "./settings.js";
+
+/** The models of a run and what to say about them. */
+export interface PreparedTarget {
+  kind: "demo" | "endpoint";
+  models: { coder: BaseChatModel; reviewer: BaseChatModel };
+  /** Where each agent runs, for progress lines: `agents / coder`. */
+  labels: Record<GraphAgent, string>;
+  /** The demo's base URL, or the `--base-url` given. */
+  url: string | undefined;
+  region: string;
+  /** Where the demo's signing credentials came from. */
+  credentialsSource?: "environment" | "generated";
+  /** Stops what was started (the demo endpoint). */
+  close(): Promise<void>;
+}
+
+function label(endpoint: string, component: string | undefined): string {
+  return component === undefined ? endpoint : `${endpoint} / ${component}`;
+}
+
+/** Builds the models for `settings.target`, starting the demo endpoint when there is no endpoint. */
+export async function prepareTarget(
+  settings: ReviewSettings,
+  env: NodeJS.ProcessEnv,
+): Promise<PreparedTarget> {
+  const { target, maxRetries } = settings;
+  if (target.kind === "demo") {
+    const demo = await startDemoEndpoint({ env });
+    try {
+      const models = createCoderReviewerModels({
+        region: demo.region,
+        endpointName: DEMO_ENDPOINT,
+        coderComponent: DEMO_CODER_COMPONENT,
+        reviewerComponent: DEMO_REVIEWER_COMPONENT,
+        baseURL: demo.local.url,
+        tokenProvider: createTokenProvider({ region: demo.region, credentials: demo.credentials }),
+        ...(maxRetries === undefined ? {} : { maxRetries }),
+      });
+      return {
+        kind: "demo",
+        models,
+        labels: {
+          coder: label(DEMO_ENDPOINT, DEMO_CODER_COMPONENT),
+          reviewer: label(DEMO_ENDPOINT, DEMO_REVIEWER_COMPONENT),
+        },
+        url: demo.local.url,
+        region: demo.region,
+        credentialsSource: demo.credentialsSource,
+        close: () => demo.local.close(),
+      };
+    } catch (error) {
+      await demo.local.close();
+      throw error;
+    }
+  }
+  const tokenProvider = createTokenProvider({ region: target.region });
+  // Models validate names and URLs now; credentials are checked once, before any work is saved.
+  const models = createCoderReviewerModels({
+    ...target,
+    tokenProvider,
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+  });
+  await tokenProvider();
+  return {
+    kind: "endpoint",
+    models,
+    labels: {
+      coder: label(target.endpointName, target.coderComponent),
+      reviewer: label(target.endpointName, target.reviewerComponent),
+    },
+    url: target.baseURL,
+    region: target.region,
+    close: async () => {},
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * `review --base-url` against a local endpoint the test starts (as it would go
+ * through a proxy or a VPC endpoint): the two agents on their own inference
+ * component routes, and the bad configurations a user hits, each ending with
+ * one line and a non-zero exit.
+ */
+import { createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import type { LocalEndpoint } from "../../src/local/index.js";
+import { startAgentsEndpoint } from "../agents/helpers.js";
+import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { cliEnv, runReviewCli, type TempHome, tempHome } from "./review-helpers.js";
+
+const TASK = "Write a function that converts Celsius to Fahrenheit";
+
+let home: TempHome | undefined;
+let local: LocalEndpoint | undefined;
+afterEach(async () => {
+  home?.remove();
+  home = undefined;
+  await local?.close();
+  local = undefined;
+});
+
+/** A loopback port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === "object" && address !== null ? address.port : 1;
+}
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trimEnd().split("\n");
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("review against an endpoint", { timeout: 120_000 }, () => {
+  it("sends the coder and the reviewer to their own inference components", async () => {
+    home = tempHome();
+    local = await startAgentsEndpoint();
+    const run = await runReviewCli(
+      [TASK, "--base-url", local.url, "--region", "us-west-2", "--json"],
+      cliEnv(home),
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ approved: true, rounds: 2 });
+    const byComponent = new Map<string | null, Set<string>>();
+    for (const entry of local.requests) {
+      const paths = byComponent.get(entry.component) ?? new Set<string>();
+      paths.add(entry.path);
+      byComponent.set(entry.component, paths);
+    }
+    expect(byComponent).toEqual(
+      new Map([
+        [
+          "coder",
+          new Set(["/endpoints/agents/inference-components/coder/openai/v1/chat/completions"]),
+        ],
+        [
+          "reviewer",
+          new Set(["/endpoints/agents/inference-components/reviewer/openai/v1/chat/completions"]),
+        ],
+      ]),
+    );
+    // Every request carried a token the endpoint verified against the test's key.
+    expect(local.requests.every((entry) => entry.status === 200)).toBe(true);
+    expect(new Set(local.requests.map((entry) => entry.accessKeyId))).toEqual(
+      new Set([TEST_CREDENTIALS.accessKeyId]),
+    );
+  });
+
+  it("takes the endpoint and components from the environment", async () => {
+    home = tempHome();
+    local = await startAgentsEndpoint();
+    const env = cliEnv(home, {
+      AWS_REGION: "us-west-2",
+      SAGEMAKER_ENDPOINT_NAME: "agents",
+      SAGEMAKER_CODER_COMPONENT: "coder",
+      SAGEMAKER_REVIEWER_COMPONENT: "reviewer",
+    });
+    const run = await runReviewCli([TASK, "--base-url", local.url, "--max-rounds", "1"], env);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(
+      "Coder: agents / coder · Reviewer: agents / reviewer (us-west-2 via",
+    );
+    expect(run.stdout).not.toContain("Offline demo");
+    expect(new Set(local.requests.map((entry) => entry.component))).toEqual(
+      new Set(["coder", "reviewer"]),
+    );
+  });
+
+  it("an unknown inference component: one line naming it, exit 1", async () => {
+    home = tempHome();
+    local = await startAgentsEndpoint();
+    const run = await runReviewCli(
+      [TASK, "--base-url", local.url, "--endpoint", "agents", "--coder-component", "nope"],
+      cliEnv(home, { AWS_REGION: "us-west-2" }),
+    );
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, /nope.*Check the endpoint and inference component names/);
+  });
+
+  it("an invalid region: one line, exit 1, before any request", async () => {
+    home = tempHome();
+    local = await startAgentsEndpoint();
+    for (const args of [
+      ["--region", "us-west-2.evil.com"],
+      ["--endpoint", "agents"],
+    ]) {
+      const run = await runReviewCli(
+        [TASK, "--base-url", local.url, ...args],
+        cliEnv(home, { AWS_REGION: "not a region" }),
+      );
+      expect(run.code).toBe(1);
+      expectOneLine(run.stderr, /^error \[INVALID_REGION\]: /);
+    }
+    expect(local.requests).toHaveLength(0);
+  });
+
+  it("no credentials: one line saying how to configure them, exit 1", async () => {
+    home = tempHome();
+    const run = await runReviewCli(
+      [TASK],
+      cliEnv(
+        home,
+        { AWS_REGION: "us-west-2", SAGEMAKER_ENDPOINT_NAME: "my-endpoint" },
+        { credentials: false },
+      ),
+    );
+    expect(run.code).toBe(1);
+    expectOneLine(
+      run.stderr,
+      /^error \[CREDENTIALS_UNAVAILABLE\]: .*offline against the local demo model/,
+    );
+  });
+
+  it("an unreachable endpoint: one line, exit 1", async () => {
+    home = tempHome();
+    const port = await closedPort();
+    const run = await runReviewCli(
+      [TASK, "--base-url", `http://127.0.0.1:${port}`, "--max-retries", "0"],
+      cliEnv(home),
+    );
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, /^error \[CONNECTION_FAILED\]: .*reachable.*--resume [0-9a-f-]{36}$/);
+  });
+
+  it("refuses plain http to a host that is not loopback", async () => {
+    home = tempHome();
+    const run = await runReviewCli([TASK, "--base-url", "http://example.com"], cliEnv(home));
+    expect(run.code).toBe(1);
+    expectOneLine(run.stderr, /^error \[INSECURE_BASE_URL\]: /);
+  });
+});

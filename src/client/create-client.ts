@@ -4,11 +4,11 @@
  * token provider that the SDK calls before every request, retries included.
  */
 import OpenAI, { type ClientOptions } from "openai";
-import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
-import type { CredentialsSource } from "../auth/credentials.js";
-import { resolveRegion } from "../auth/region.js";
-import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
-import { ValidationError } from "../errors.js";
+import {
+  invalidOptions,
+  resolveSageMakerConnection,
+  type SageMakerConnectionOptions,
+} from "./connection.js";
 
 /**
  * Options of {@link createSageMakerOpenAIClient}: where to send requests and
@@ -17,34 +17,18 @@ import { ValidationError } from "../errors.js";
  * `adminAPIKey`, `organization`, `project`, `workloadIdentity`, `provider`, `webhookSecret`).
  */
 export interface SageMakerOpenAIClientOptions
-  extends Omit<
-    ClientOptions,
-    | "apiKey"
-    | "adminAPIKey"
-    | "organization"
-    | "project"
-    | "webhookSecret"
-    | "baseURL"
-    | "workloadIdentity"
-    | "provider"
-  > {
-  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
-  region?: string;
-  /** The SageMaker endpoint name. */
-  endpointName: string;
-  /** An inference component of that endpoint to route to. */
-  inferenceComponentName?: string;
-  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
-  credentials?: CredentialsSource;
-  /** Token lifetime in seconds for the provider created here (default 900). Not with `tokenProvider`. */
-  tokenExpiresIn?: number;
-  /** An existing token provider, e.g. one shared by the clients of several inference components. */
-  tokenProvider?: SageMakerTokenProvider;
-  /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint); see `sagemakerOpenAIBaseURL`. */
-  baseURL?: string | URL;
-  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
-  allowInsecureHttp?: boolean;
-}
+  extends SageMakerConnectionOptions,
+    Omit<
+      ClientOptions,
+      | "apiKey"
+      | "adminAPIKey"
+      | "organization"
+      | "project"
+      | "webhookSecret"
+      | "baseURL"
+      | "workloadIdentity"
+      | "provider"
+    > {}
 
 /**
  * The `OpenAI` client this package returns. It behaves as `OpenAI` does, but
@@ -83,10 +67,6 @@ class SageMakerOpenAI extends OpenAI {
   }
 }
 
-function optionsError(message: string): ValidationError {
-  return new ValidationError("INVALID_OPTIONS", message);
-}
-
 /**
  * Creates an `OpenAI` client for a SageMaker endpoint or inference component.
  * `model` is passed to the container unchanged; `""` works.
@@ -115,52 +95,28 @@ function optionsError(message: string): ValidationError {
  */
 export function createSageMakerOpenAIClient(options: SageMakerOpenAIClientOptions): OpenAI {
   if (typeof options !== "object" || options === null) {
-    throw optionsError(
+    throw invalidOptions(
       "createSageMakerOpenAIClient takes an options object with at least endpointName.",
     );
   }
+  // The connection options are settled below; the rest go to the OpenAI SDK as they are.
   const {
-    region: regionOption,
+    region,
     endpointName,
     inferenceComponentName,
     credentials,
     tokenExpiresIn,
+    tokenRefresh,
     tokenProvider,
     baseURL,
     allowInsecureHttp,
     ...openAIOptions
   } = options;
-  if (tokenProvider !== undefined) {
-    if (typeof tokenProvider !== "function") {
-      throw optionsError(
-        "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
-      );
-    }
-    if (credentials !== undefined || tokenExpiresIn !== undefined) {
-      throw optionsError(
-        "Pass either tokenProvider or credentials/tokenExpiresIn: the provider already decides both.",
-      );
-    }
-  }
-  const region = resolveRegion(regionOption);
-  const url = sagemakerOpenAIBaseURL({
-    region,
-    endpointName,
-    ...(inferenceComponentName === undefined ? {} : { inferenceComponentName }),
-    ...(baseURL === undefined ? {} : { baseURL }),
-    allowInsecureHttp: allowInsecureHttp === true,
-  });
-  const apiKey =
-    tokenProvider ??
-    createTokenProvider({
-      region,
-      ...(credentials === undefined ? {} : { credentials }),
-      ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
-    });
+  const connection = resolveSageMakerConnection(options);
   return new SageMakerOpenAI({
     ...openAIOptions,
-    apiKey,
-    baseURL: url,
+    apiKey: connection.tokenProvider,
+    baseURL: connection.baseURL,
     // Explicit nulls stop the SDK from picking these up from OPENAI_* environment
     // variables: an OPENAI_ADMIN_KEY would otherwise replace the bearer token.
     adminAPIKey: null,

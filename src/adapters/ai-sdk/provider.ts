@@ -8,11 +8,12 @@
  * installed fails at import with `MISSING_PEER` and the command that fixes it.
  */
 import type { OpenAICompatibleProvider } from "@ai-sdk/openai-compatible";
-import { sagemakerOpenAIBaseURL } from "../../addressing/base-url.js";
-import type { CredentialsSource } from "../../auth/credentials.js";
-import { resolveRegion } from "../../auth/region.js";
-import { createTokenProvider, type SageMakerTokenProvider } from "../../auth/token-provider.js";
-import { ValidationError } from "../../errors.js";
+import type { SageMakerTokenProvider } from "../../auth/token-provider.js";
+import {
+  invalidOptions,
+  resolveSageMakerConnection,
+  type SageMakerConnectionOptions,
+} from "../../client/connection.js";
 import { loadOptionalPeer } from "../load-peer.js";
 
 /** The `@ai-sdk/openai-compatible` versions this adapter is built and tested against (with `ai` 6). */
@@ -29,23 +30,7 @@ const { createOpenAICompatible } = await loadOptionalPeer({
 export type SageMakerOpenAIProvider = OpenAICompatibleProvider;
 
 /** Options of {@link createSageMakerOpenAI}. */
-export interface SageMakerOpenAIProviderOptions {
-  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
-  region?: string;
-  /** The SageMaker endpoint name. */
-  endpointName: string;
-  /** An inference component of that endpoint to route to. */
-  inferenceComponentName?: string;
-  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
-  credentials?: CredentialsSource;
-  /** Token lifetime in seconds for the provider created here (default 900). Not with `tokenProvider`. */
-  tokenExpiresIn?: number;
-  /** An existing token provider, e.g. one shared by the providers of several inference components. */
-  tokenProvider?: SageMakerTokenProvider;
-  /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint); see `sagemakerOpenAIBaseURL`. */
-  baseURL?: string | URL;
-  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
-  allowInsecureHttp?: boolean;
+export interface SageMakerOpenAIProviderOptions extends SageMakerConnectionOptions {
   /**
    * The provider name: the key of `providerOptions` and the prefix of the model's `provider` id.
    * @defaultValue `"sagemaker"`
@@ -66,10 +51,6 @@ export interface SageMakerOpenAIProviderOptions {
    * @defaultValue true
    */
   supportsStructuredOutputs?: boolean;
-}
-
-function optionsError(message: string): ValidationError {
-  return new ValidationError("INVALID_OPTIONS", message);
 }
 
 /**
@@ -97,41 +78,15 @@ export function createSageMakerOpenAI(
   options: SageMakerOpenAIProviderOptions,
 ): SageMakerOpenAIProvider {
   if (typeof options !== "object" || options === null) {
-    throw optionsError("createSageMakerOpenAI takes an options object with at least endpointName.");
+    throw invalidOptions(
+      "createSageMakerOpenAI takes an options object with at least endpointName.",
+    );
   }
-  const { credentials, tokenExpiresIn, tokenProvider, fetch: baseFetch } = options;
-  if (tokenProvider !== undefined) {
-    if (typeof tokenProvider !== "function") {
-      throw optionsError(
-        "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
-      );
-    }
-    if (credentials !== undefined || tokenExpiresIn !== undefined) {
-      throw optionsError(
-        "Pass either tokenProvider or credentials/tokenExpiresIn: the provider already decides both.",
-      );
-    }
-  }
+  const baseFetch = options.fetch;
   if (baseFetch !== undefined && typeof baseFetch !== "function") {
-    throw optionsError("fetch must be a fetch-compatible function.");
+    throw invalidOptions("fetch must be a fetch-compatible function.");
   }
-  const region = resolveRegion(options.region);
-  const baseURL = sagemakerOpenAIBaseURL({
-    region,
-    endpointName: options.endpointName,
-    ...(options.inferenceComponentName === undefined
-      ? {}
-      : { inferenceComponentName: options.inferenceComponentName }),
-    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    allowInsecureHttp: options.allowInsecureHttp === true,
-  });
-  const token =
-    tokenProvider ??
-    createTokenProvider({
-      region,
-      ...(credentials === undefined ? {} : { credentials }),
-      ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
-    });
+  const { baseURL, tokenProvider: token } = resolveSageMakerConnection(options);
   return createOpenAICompatible({
     name: options.name ?? "sagemaker",
     baseURL,

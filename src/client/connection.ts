@@ -1,0 +1,92 @@
+/**
+ * What every SageMaker-facing client of this package settles first, before it
+ * builds its framework's object: the region, the base URL a token may be sent
+ * to, and the token provider. One place, so the OpenAI client, the LangChain
+ * model and the adapters validate and default these the same way.
+ */
+import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
+import type { CredentialsSource } from "../auth/credentials.js";
+import { resolveRegion } from "../auth/region.js";
+import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
+import { ValidationError } from "../errors.js";
+
+/** Where to send requests and how to authenticate; shared by every client factory. */
+export interface SageMakerConnectionOptions {
+  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
+  region?: string;
+  /** The SageMaker endpoint name. */
+  endpointName: string;
+  /** An inference component of that endpoint to route to. */
+  inferenceComponentName?: string;
+  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
+  credentials?: CredentialsSource;
+  /** Token lifetime in seconds for the provider created here (default 900). Not with `tokenProvider`. */
+  tokenExpiresIn?: number;
+  /** How the provider created here refreshes: `"cached"` (default) or `"per-request"`. Not with `tokenProvider`. */
+  tokenRefresh?: "cached" | "per-request";
+  /** An existing token provider, e.g. one shared by the clients of several inference components. */
+  tokenProvider?: SageMakerTokenProvider;
+  /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint); see `sagemakerOpenAIBaseURL`. */
+  baseURL?: string | URL;
+  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
+  allowInsecureHttp?: boolean;
+}
+
+/** The settled connection: a validated region and base URL, and the provider of tokens for it. */
+export interface SageMakerConnection {
+  region: string;
+  baseURL: string;
+  tokenProvider: SageMakerTokenProvider;
+}
+
+/**
+ * Validates and resolves {@link SageMakerConnectionOptions}. Throws
+ * `INVALID_OPTIONS` for a token provider combined with the options it
+ * replaces, and the addressing and region errors for a bad target.
+ *
+ * @internal Used by the package's client factories.
+ */
+export function resolveSageMakerConnection(
+  options: SageMakerConnectionOptions,
+): SageMakerConnection {
+  const { credentials, tokenExpiresIn, tokenRefresh, tokenProvider } = options;
+  if (tokenProvider !== undefined) {
+    if (typeof tokenProvider !== "function") {
+      throw invalidOptions(
+        "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
+      );
+    }
+    if (credentials !== undefined || tokenExpiresIn !== undefined || tokenRefresh !== undefined) {
+      throw invalidOptions(
+        "Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh: the provider already decides them.",
+      );
+    }
+  }
+  const region = resolveRegion(options.region);
+  const baseURL = sagemakerOpenAIBaseURL({
+    region,
+    endpointName: options.endpointName,
+    ...(options.inferenceComponentName === undefined
+      ? {}
+      : { inferenceComponentName: options.inferenceComponentName }),
+    ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+    allowInsecureHttp: options.allowInsecureHttp === true,
+  });
+  return {
+    region,
+    baseURL,
+    tokenProvider:
+      tokenProvider ??
+      createTokenProvider({
+        region,
+        ...(credentials === undefined ? {} : { credentials }),
+        ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
+        ...(tokenRefresh === undefined ? {} : { mode: tokenRefresh }),
+      }),
+  };
+}
+
+/** The error for options that contradict each other. */
+export function invalidOptions(message: string): ValidationError {
+  return new ValidationError("INVALID_OPTIONS", message);
+}

@@ -30,11 +30,11 @@ export async function writeBackendResponse(
   signal: AbortSignal,
 ): Promise<WriteOutcome> {
   if (response.type === "json") {
-    const body = Buffer.from(JSON.stringify(response.body));
+    const body = JSON.stringify(response.body);
     if (faults.cutStreamAfterChunks === 0) return cut(res);
     res.writeHead(response.status, {
       "content-type": "application/json",
-      "content-length": String(body.length),
+      "content-length": String(Buffer.byteLength(body)),
       ...response.headers,
       ...headers,
     });
@@ -42,7 +42,8 @@ export async function writeBackendResponse(
       res.end(body);
       return "complete";
     }
-    if (!(await trickle(res, body, faults.trickleBytesPerSecond, signal))) return "aborted";
+    const bytes = Buffer.from(body);
+    if (!(await trickle(res, bytes, faults.trickleBytesPerSecond, signal))) return "aborted";
     res.end();
     return "complete";
   }

@@ -11,6 +11,7 @@ const NAMES_HINT =
 const REACH_HINT =
   "Check that the endpoint is reachable from here (--base-url, --region, network or VPC settings).";
 const AUTH_HINT = "Check the AWS credentials and region the tokens are signed with.";
+const ACCESS_HINT = "The credentials may not invoke this endpoint (IAM sagemaker:InvokeEndpoint).";
 const DEMO_HINT = "Without endpoint settings, review runs offline against the local demo model.";
 
 function flat(text: string): string {
@@ -24,20 +25,29 @@ function fieldOf(error: unknown, key: string): unknown {
 }
 
 function hintFor(code: string | undefined, status: number | undefined, message: string): string {
-  if (
-    code === "NOT_FOUND" ||
-    status === 404 ||
-    /inference component|endpoint .*not found/i.test(message)
-  ) {
+  switch (code) {
+    case "NOT_FOUND":
+      return NAMES_HINT;
+    case "CONNECTION_FAILED":
+    case "REQUEST_TIMEOUT":
+      return REACH_HINT;
+    case "AUTHENTICATION_FAILED":
+      return AUTH_HINT;
+    case "ACCESS_DENIED":
+      return ACCESS_HINT;
+    case "REGION_UNRESOLVED":
+      return `Pass --region REGION. ${DEMO_HINT}`;
+    case "CREDENTIALS_UNAVAILABLE":
+      return DEMO_HINT;
+    default:
+      break;
+  }
+  if (status === 404) return NAMES_HINT;
+  if (status === 401) return AUTH_HINT;
+  if (status === 403) return ACCESS_HINT;
+  // SageMaker answers an unknown inference component with a 400 ValidationError naming it.
+  if (status === 400 && /inference component|endpoint .*not found/i.test(message))
     return NAMES_HINT;
-  }
-  if (code === "CONNECTION_FAILED" || code === "REQUEST_TIMEOUT") return REACH_HINT;
-  if (code === "AUTHENTICATION_FAILED" || status === 401) return AUTH_HINT;
-  if (code === "ACCESS_DENIED" || status === 403) {
-    return "The credentials may not invoke this endpoint (IAM sagemaker:InvokeEndpoint).";
-  }
-  if (code === "REGION_UNRESOLVED") return `Pass --region REGION. ${DEMO_HINT}`;
-  if (code === "CREDENTIALS_UNAVAILABLE") return DEMO_HINT;
   return "";
 }
 

@@ -4,9 +4,8 @@
  * provider. Used by the CLI, the Studio entry, the example and the benchmark.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
-import { sagemakerOpenAIBaseURL } from "../../src/addressing/base-url.js";
 import type { SageMakerTokenProvider } from "../../src/auth/token-provider.js";
+import { ChatSageMakerOpenAI } from "../../src/model/chat-model.js";
 
 /** Where the two agents' models are and how to authenticate. */
 export interface CoderReviewerTarget {
@@ -25,18 +24,13 @@ export interface CoderReviewerTarget {
 }
 
 function model(target: CoderReviewerTarget, component: string | undefined): BaseChatModel {
-  // Validates the region and names before they become part of a URL.
-  const baseURL = sagemakerOpenAIBaseURL({
+  // Validates the region, names and base URL before any of them becomes part of a URL.
+  return new ChatSageMakerOpenAI({
     region: target.region,
     endpointName: target.endpointName,
     ...(component === undefined ? {} : { inferenceComponentName: component }),
     ...(target.baseURL === undefined ? {} : { baseURL: target.baseURL }),
-  });
-  return new ChatOpenAI({
-    model: "",
-    apiKey: target.tokenProvider,
-    configuration: { baseURL },
-    useResponsesApi: false,
+    tokenProvider: target.tokenProvider,
     ...(target.maxRetries === undefined ? {} : { maxRetries: target.maxRetries }),
   });
 }

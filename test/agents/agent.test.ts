@@ -131,6 +131,43 @@ describe("Agent against the demo coder", () => {
     );
   });
 
+  it("reads tool calls a container writes as hermes <tool_call> text", async () => {
+    local = await startAgentsEndpoint({
+      coder: { type: "demo", script: "coder", toolCalls: "hermes" },
+    });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      systemPrompt: CODER_PROMPT,
+      tools: [calculatorTool],
+    });
+    const events = [];
+    for await (const event of agent.stream(TASK)) events.push(event);
+    const call = events.find((event) => event.type === "tool_call");
+    expect(call).toMatchObject({ name: "calculator", args: { expression: "9 / 5" } });
+    const final = events.at(-1);
+    expect(final?.type === "final" && final.text).toContain("FAHRENHEIT_PER_CELSIUS: float = 1.8");
+    // No tag text leaked into the streamed tokens.
+    const text = events.map((event) => (event.type === "token" ? event.text : "")).join("");
+    expect(text).not.toContain("<tool_call>");
+  });
+
+  it("streams the model's reasoning separately from its answer", async () => {
+    local = await startAgentsEndpoint({
+      coder: { type: "demo", script: "coder", reasoning: true },
+    });
+    const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
+    const events = [];
+    for await (const event of agent.stream(TASK)) events.push(event);
+    const reasoning = events
+      .map((event) => (event.type === "reasoning" ? event.text : ""))
+      .join("");
+    expect(reasoning.length).toBeGreaterThan(0);
+    const final = events.at(-1);
+    expect(final?.type === "final" && final.text).not.toContain(reasoning.trim());
+    expect(final?.type === "final" && final.text).toContain("def celsius_to_fahrenheit");
+  });
+
   it("continues a conversation passed as messages", async () => {
     local = await startAgentsEndpoint();
     const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });

@@ -95,6 +95,18 @@ describe("coder/reviewer graph against the demo models", () => {
     expect(local.requests.every((entry) => entry.status === 200)).toBe(true);
   });
 
+  it("runs the same loop when both containers write hermes tool calls", async () => {
+    local = await startAgentsEndpoint({
+      coder: { type: "demo", script: "coder", toolCalls: "hermes" },
+      reviewer: { type: "demo", script: "reviewer", toolCalls: "hermes" },
+    });
+    const result = await graphOn(local).invoke({ task: TASK });
+    expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
+    expect(result.code).toContain("FAHRENHEIT_PER_CELSIUS: float = 1.8");
+    expect(result.code).not.toContain("tool_call");
+    expect(componentsHit(local)).toHaveLength(9);
+  });
+
   it("stops after maxRounds without approval and says so", async () => {
     local = await startAgentsEndpoint();
     const result = await graphOn(local, { maxRounds: 1 }).invoke({ task: TASK });

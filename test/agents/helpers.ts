@@ -4,12 +4,12 @@
  * models pointed at its routes, and a backend wrapper that records (and can
  * edit) the request bodies the demo model receives.
  */
-import { ChatOpenAI } from "@langchain/openai";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
 import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
 import { startLocalEndpoint } from "../../src/local/index.js";
+import { ChatSageMakerOpenAI, type ChatSageMakerOpenAIFields } from "../../src/model/index.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
 /** The endpoint name the agent tests use, as the CLI's offline demo does. */
@@ -59,14 +59,20 @@ export async function startAgentsEndpoint(
 /** One token provider for every test model: the local endpoint verifies real SigV4 tokens. */
 const tokenProvider = createTokenProvider({ region: "us-west-2", credentials: TEST_CREDENTIALS });
 
-/** A chat model on one inference component of the local endpoint. */
-export function chatModel(local: LocalEndpoint, component: string): ChatOpenAI {
-  return new ChatOpenAI({
-    model: "",
-    apiKey: tokenProvider,
-    configuration: { baseURL: local.baseURL(ENDPOINT, component) },
-    useResponsesApi: false,
+/** A chat model on one inference component of the local endpoint (no retries unless asked). */
+export function chatModel(
+  local: LocalEndpoint,
+  component: string,
+  fields: Partial<ChatSageMakerOpenAIFields> = {},
+): ChatSageMakerOpenAI {
+  return new ChatSageMakerOpenAI({
+    region: "us-west-2",
+    endpointName: ENDPOINT,
+    inferenceComponentName: component,
+    baseURL: local.url,
+    tokenProvider,
     maxRetries: 0,
+    ...fields,
   });
 }
 

@@ -1,0 +1,113 @@
+/**
+ * LangSmith tracing of the coder/reviewer graph through LangChain's standard
+ * environment, against a capture server on loopback standing in for
+ * LangSmith: runs named `coder`, `reviewer` and after the tools arrive with
+ * their endpoint, inference component and round, and no captured byte holds a
+ * bearer token or the secret key.
+ */
+import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createCoderReviewerGraph } from "../../agents/index.js";
+import type { LocalEndpoint } from "../../src/local/index.js";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
+import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { chatModel, startAgentsEndpoint } from "./helpers.js";
+
+let capture: CaptureServer;
+let local: LocalEndpoint;
+
+beforeAll(async () => {
+  capture = await startCaptureServer();
+  vi.stubEnv("LANGSMITH_TRACING", "true");
+  vi.stubEnv("LANGSMITH_ENDPOINT", capture.url);
+  vi.stubEnv("LANGSMITH_API_KEY", "fake-langsmith-key");
+  vi.stubEnv("LANGSMITH_PROJECT", "coder-reviewer-test");
+  local = await startAgentsEndpoint();
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await local.close();
+  await capture.close();
+});
+
+interface TracedRun {
+  id: string;
+  name?: string;
+  run_type?: string;
+  parent_run_id?: string;
+  extra?: { metadata?: Record<string, unknown> };
+}
+
+/** The runs in LangSmith's multipart uploads (`post.<id>`, `patch.<id>`, `post.<id>.extra`, ...). */
+function tracedRuns(server: CaptureServer): Map<string, TracedRun> {
+  const runs = new Map<string, TracedRun>();
+  for (const request of server.requests) {
+    const boundary = /boundary=(\S+)/.exec(String(request.headers["content-type"]))?.[1];
+    if (request.path !== "/runs/multipart" || boundary === undefined) continue;
+    for (const part of request.body.split(`--${boundary}`)) {
+      const name = /name="([^"]+)"/.exec(part)?.[1];
+      const json = part.slice(part.indexOf("\r\n\r\n") + 4).trim();
+      const [, id, field] = /^(?:post|patch)\.([^.]+)(?:\.(\w+))?$/.exec(name ?? "") ?? [];
+      if (id === undefined || json === "") continue;
+      const run = runs.get(id) ?? { id };
+      const value = JSON.parse(json);
+      Object.assign(run, field === undefined ? value : { [field]: value });
+      runs.set(id, run);
+    }
+  }
+  return runs;
+}
+
+describe("LangSmith tracing of the coder/reviewer graph", () => {
+  it("names the agents' and tools' runs and tags them with endpoint, component and round, without secrets", async () => {
+    const graph = createCoderReviewerGraph({
+      coder: chatModel(local, "coder"),
+      reviewer: chatModel(local, "reviewer"),
+    });
+    const result = await graph.invoke({
+      task: "Write a function that converts Celsius to Fahrenheit.",
+    });
+    expect(result.approved).toBe(true);
+    await awaitAllCallbacks();
+
+    const runs = [...tracedRuns(capture).values()];
+    const named = (name: string) => runs.filter((run) => run.name === name);
+    const meta = (run: TracedRun | undefined) => run?.extra?.metadata ?? {};
+    expect(named("coder-reviewer")).toHaveLength(1);
+
+    // Each agent turn: a run named after the agent, with its model's target and the round.
+    const agentRuns = (agent: string) =>
+      named(agent).filter((run) => meta(run).agent === agent && meta(run).round !== undefined);
+    for (const agent of ["coder", "reviewer"]) {
+      const turns = agentRuns(agent);
+      expect(turns.map((run) => meta(run).round).sort()).toEqual([1, 2]);
+      for (const run of turns) {
+        expect(meta(run)).toMatchObject({ endpoint: "agents", inference_component: agent });
+      }
+    }
+    // Tools keep their own names and inherit the turn's metadata.
+    const calculator = named("calculator");
+    expect(calculator).toHaveLength(1);
+    expect(calculator[0]?.run_type).toBe("tool");
+    expect(meta(calculator[0])).toMatchObject({
+      agent: "coder",
+      round: 1,
+      inference_component: "coder",
+    });
+    const syntax = named("syntax_check");
+    expect(syntax.map((run) => meta(run).round).sort()).toEqual([1, 2]);
+    expect(meta(syntax[0])).toMatchObject({ agent: "reviewer", inference_component: "reviewer" });
+    // The models' own runs carry the provider metadata of ChatSageMakerOpenAI.
+    const llm = runs.filter((run) => run.run_type === "llm");
+    expect(llm.length).toBeGreaterThanOrEqual(9);
+    expect(llm.every((run) => meta(run).endpoint === "agents")).toBe(true);
+
+    const everything = capture.requests
+      .map((request) => `${JSON.stringify(request.headers)}${request.body}`)
+      .join("\n");
+    expect(everything).toContain("celsius_to_fahrenheit");
+    expect(everything).not.toContain("sagemaker-api-key-");
+    expect(everything).not.toContain(TEST_CREDENTIALS.secretAccessKey);
+  });
+});

@@ -11,7 +11,6 @@ import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from "@
 import type OpenAI from "openai";
 import type { SageMakerTokenProvider } from "../auth/token-provider.js";
 import { createSageMakerOpenAIClient } from "../client/create-client.js";
-import { ClockSkew } from "./clock-skew.js";
 import { type CompletionsRuntime, SageMakerChatCompletions } from "./completions.js";
 import {
   type ChatSageMakerOpenAIFields,
@@ -48,8 +47,7 @@ function inlineSettings(value: unknown): InlineReasoningOptions | undefined {
 }
 
 function buildShared(fields: ChatSageMakerOpenAIFields): SharedState {
-  const skew = fields.correctClockSkew === false ? undefined : new ClockSkew();
-  const setup = resolveSetup(fields, fields.tokenProvider === undefined ? skew?.now : undefined);
+  const setup = resolveSetup(fields);
   const bodies = new ErrorBodies();
   const userFetch = setup.clientOptions.fetch as FetchFunction | undefined;
   const client: OpenAI = createSageMakerOpenAIClient({
@@ -71,7 +69,7 @@ function buildShared(fields: ChatSageMakerOpenAIFields): SharedState {
     target: setup.target,
     policy: retryPolicy(fields.maxRetries, fields.retry),
     bodies,
-    ...(setup.ownsTokenProvider && skew !== undefined ? { skew } : {}),
+    ...(setup.skew === undefined ? {} : { skew: setup.skew }),
   });
   const output: OutputSettings = {
     toolCallParser: checkToolCallParser(fields.toolCallParser),

@@ -3,6 +3,11 @@
  * request as expired or not yet valid and its `Date` header is far from the
  * local clock, sign later requests with the server's time.
  */
+import {
+  createTokenProvider,
+  type SageMakerTokenProvider,
+  type TokenProviderOptions,
+} from "../auth/token-provider.js";
 
 /** How far the local clock may be off before a refusal triggers a correction (the AWS SDKs' rule). */
 export const SKEW_TOLERANCE_MS = 60_000;
@@ -31,4 +36,25 @@ export class ClockSkew {
     this.offsetMs = offset;
     return true;
   }
+}
+
+const skews = new WeakMap<SageMakerTokenProvider, ClockSkew>();
+
+/**
+ * Creates a token provider that signs with a correctable clock. Models given
+ * such a provider (their own, or one shared by `createSageMakerChatModels`)
+ * correct skew through it; any other provider is left alone.
+ */
+export function createSkewCorrectingTokenProvider(
+  options: Omit<TokenProviderOptions, "clock">,
+): SageMakerTokenProvider {
+  const skew = new ClockSkew();
+  const provider = createTokenProvider({ ...options, clock: skew.now });
+  skews.set(provider, skew);
+  return provider;
+}
+
+/** The clock of a provider made by {@link createSkewCorrectingTokenProvider}, else undefined. */
+export function clockSkewOf(provider: SageMakerTokenProvider): ClockSkew | undefined {
+  return skews.get(provider);
 }

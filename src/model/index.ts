@@ -6,9 +6,20 @@
  */
 export { ChatSageMakerOpenAI, type ChatSageMakerOpenAICallOptions } from "./chat-model.js";
 export {
+  createSageMakerChatModels,
+  type SageMakerChatModels,
+  type SageMakerChatModelsOptions,
+  type SageMakerComponentModelOptions,
+} from "./chat-models.js";
+export {
   SageMakerModelError,
   type SageMakerModelErrorCode,
   type SageMakerModelErrorDetails,
 } from "./errors.js";
 export type { ChatSageMakerOpenAIFields, ToolCallParserMode } from "./options.js";
+export {
+  type ConnectionPoolOptions,
+  createConnectionPool,
+  type SageMakerConnectionPool,
+} from "./pool.js";
 export { DEFAULT_MAX_RETRIES, type RetryEvent, type RetryOptions } from "./retry.js";

@@ -11,6 +11,7 @@ import type { CredentialsSource } from "../auth/credentials.js";
 import { resolveRegion } from "../auth/region.js";
 import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
 import { ValidationError } from "../errors.js";
+import { type ClockSkew, clockSkewOf, createSkewCorrectingTokenProvider } from "./clock-skew.js";
 import type { InlineReasoningOptions } from "./reasoning/inline.js";
 import type { RetryOptions } from "./retry.js";
 
@@ -78,7 +79,8 @@ export interface ChatSageMakerOpenAIFields
   /**
    * When SageMaker refuses a token as expired or not yet valid and its `Date`
    * header is more than a minute from this machine's clock, sign with the
-   * server's time and retry once. Only for token providers this model creates. Default true.
+   * server's time and retry once. Only for token providers this package creates
+   * (the model's own, or the one `createSageMakerChatModels` shares). Default true.
    */
   correctClockSkew?: boolean;
 }
@@ -95,8 +97,8 @@ export interface ResolvedSetup {
   target: SageMakerTarget;
   baseURL: string;
   tokenProvider: SageMakerTokenProvider;
-  /** True when the provider was created here (so the clock can be corrected). */
-  ownsTokenProvider: boolean;
+  /** The provider's correctable clock, when skew correction applies. */
+  skew: ClockSkew | undefined;
   /** The user's OpenAI client options minus auth and target, to build the client with. */
   clientOptions: Omit<ClientOptions, "apiKey" | "baseURL">;
 }
@@ -121,10 +123,7 @@ export function checkToolCallParser(value: unknown): ToolCallParserMode {
  * Throws the typed errors of `sagemakerOpenAIBaseURL`, `resolveRegion` and
  * `createTokenProvider`, or `INVALID_OPTIONS` for conflicting options.
  */
-export function resolveSetup(
-  fields: ChatSageMakerOpenAIFields,
-  clock?: () => number,
-): ResolvedSetup {
+export function resolveSetup(fields: ChatSageMakerOpenAIFields): ResolvedSetup {
   if (typeof fields !== "object" || fields === null) {
     throw invalid("ChatSageMakerOpenAI takes an options object with at least endpointName.");
   }
@@ -182,16 +181,18 @@ export function resolveSetup(
     ...(explicitBase === undefined ? {} : { baseURL: explicitBase }),
     allowInsecureHttp: fields.allowInsecureHttp === true,
   });
-  const ownsTokenProvider = fields.tokenProvider === undefined;
+  const correct = fields.correctClockSkew !== false;
+  const providerOptions = {
+    region,
+    ...(fields.credentials === undefined ? {} : { credentials: fields.credentials }),
+    ...(fields.tokenExpiresIn === undefined ? {} : { expiresIn: fields.tokenExpiresIn }),
+    ...(fields.tokenRefresh === undefined ? {} : { mode: fields.tokenRefresh }),
+  };
   const tokenProvider =
     fields.tokenProvider ??
-    createTokenProvider({
-      region,
-      ...(fields.credentials === undefined ? {} : { credentials: fields.credentials }),
-      ...(fields.tokenExpiresIn === undefined ? {} : { expiresIn: fields.tokenExpiresIn }),
-      ...(fields.tokenRefresh === undefined ? {} : { mode: fields.tokenRefresh }),
-      ...(clock === undefined ? {} : { clock }),
-    });
+    (correct
+      ? createSkewCorrectingTokenProvider(providerOptions)
+      : createTokenProvider(providerOptions));
   return {
     target: {
       region,
@@ -202,7 +203,7 @@ export function resolveSetup(
     },
     baseURL,
     tokenProvider,
-    ownsTokenProvider,
+    skew: correct ? clockSkewOf(tokenProvider) : undefined,
     clientOptions,
   };
 }

@@ -32,7 +32,7 @@ export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<
   let store: SqliteSaver | undefined;
   let threadId: string | undefined;
   try {
-    target = await prepareTarget(settings, io.env);
+    target = await prepareTarget(settings.target, io.env, settings.maxRetries);
     store = openStateStore(settings.statePath);
     const graph = createCoderReviewerGraph({
       coder: target.models.coder,

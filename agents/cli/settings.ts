@@ -90,7 +90,22 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-function readTarget(values: ReturnType<typeof parse>["values"], env: NodeJS.ProcessEnv) {
+/** The flags that say where the models are (all optional). */
+export interface TargetFlags {
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  "coder-component"?: string | undefined;
+  "reviewer-component"?: string | undefined;
+  "base-url"?: string | undefined;
+}
+
+/**
+ * Where the models are, from `flags` over `env` (`AWS_REGION`, `SAGEMAKER_ENDPOINT_NAME`,
+ * `SAGEMAKER_CODER_COMPONENT`, `SAGEMAKER_REVIEWER_COMPONENT`): the demo when no
+ * endpoint and no base URL is given.
+ * @throws {@link UsageError} for components or a region without an endpoint.
+ */
+export function readTarget(values: TargetFlags, env: NodeJS.ProcessEnv): ReviewTarget {
   const baseURL = nonEmpty(values["base-url"]);
   const endpointName = nonEmpty(values.endpoint) ?? nonEmpty(env.SAGEMAKER_ENDPOINT_NAME);
   const coder = nonEmpty(values["coder-component"]) ?? nonEmpty(env.SAGEMAKER_CODER_COMPONENT);

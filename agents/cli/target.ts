@@ -13,7 +13,7 @@ import {
 } from "../coder-reviewer/demo-endpoint.js";
 import type { GraphAgent } from "../coder-reviewer/events.js";
 import { createCoderReviewerModels } from "../coder-reviewer/models.js";
-import type { ReviewSettings } from "./settings.js";
+import type { ReviewTarget } from "./settings.js";
 
 /** The models of a run and what to say about them. */
 export interface PreparedTarget {
@@ -34,12 +34,12 @@ function label(endpoint: string, component: string | undefined): string {
   return component === undefined ? endpoint : `${endpoint} / ${component}`;
 }
 
-/** Builds the models for `settings.target`, starting the demo endpoint when there is no endpoint. */
+/** Builds the models for `target`, starting the demo endpoint when there is no endpoint. */
 export async function prepareTarget(
-  settings: ReviewSettings,
+  target: ReviewTarget,
   env: NodeJS.ProcessEnv,
+  maxRetries?: number,
 ): Promise<PreparedTarget> {
-  const { target, maxRetries } = settings;
   if (target.kind === "demo") {
     const demo = await startDemoEndpoint({ env });
     try {

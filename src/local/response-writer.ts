@@ -15,6 +15,12 @@ export interface WriteFaults {
   trickleBytesPerSecond?: number;
 }
 
+/** Whether the client went away, and a signal for waits that should end when it does. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly signal: AbortSignal;
+}
+
 /** How writing ended: the whole body, a deliberate cut, or the client went away. */
 export type WriteOutcome = "complete" | "cut" | "aborted";
 
@@ -27,7 +33,7 @@ export async function writeBackendResponse(
   response: BackendResponse,
   headers: Record<string, string>,
   faults: WriteFaults,
-  signal: AbortSignal,
+  abort: AbortState,
 ): Promise<WriteOutcome> {
   if (response.type === "json") {
     const body = JSON.stringify(response.body);
@@ -43,7 +49,7 @@ export async function writeBackendResponse(
       return "complete";
     }
     const bytes = Buffer.from(body);
-    if (!(await trickle(res, bytes, faults.trickleBytesPerSecond, signal))) return "aborted";
+    if (!(await trickle(res, bytes, faults.trickleBytesPerSecond, abort))) return "aborted";
     res.end();
     return "complete";
   }
@@ -63,13 +69,13 @@ export async function writeBackendResponse(
         return cut(res);
       }
       const next = await iterator.next();
-      if (signal.aborted) return "aborted";
+      if (abort.aborted) return "aborted";
       if (next.done === true) break;
       const piece = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
-      if (!(await send(res, piece, faults.trickleBytesPerSecond, signal))) return "aborted";
+      if (!(await send(res, piece, faults.trickleBytesPerSecond, abort))) return "aborted";
       written += 1;
       if (written === 1 && faults.malformedSse === true) {
-        if (!(await send(res, Buffer.from(MALFORMED_EVENT), undefined, signal))) return "aborted";
+        if (!(await send(res, Buffer.from(MALFORMED_EVENT), undefined, abort))) return "aborted";
       }
     }
   } catch (error) {
@@ -113,12 +119,12 @@ async function send(
   res: ServerResponse,
   piece: Uint8Array,
   trickleRate: number | undefined,
-  signal: AbortSignal,
+  abort: AbortState,
 ): Promise<boolean> {
-  if (trickleRate !== undefined) return trickle(res, piece, trickleRate, signal);
+  if (trickleRate !== undefined) return trickle(res, piece, trickleRate, abort);
   if (res.destroyed) return false;
   if (!res.write(piece)) return drained(res);
-  return !signal.aborted;
+  return !abort.aborted;
 }
 
 /** Writes `data` at about `bytesPerSecond`, in ticks of at most 100 ms. */
@@ -126,19 +132,19 @@ async function trickle(
   res: ServerResponse,
   data: Uint8Array,
   bytesPerSecond: number,
-  signal: AbortSignal,
+  abort: AbortState,
 ): Promise<boolean> {
   const perTick = Math.max(1, Math.floor(bytesPerSecond / 10));
   const tickMs = (perTick / bytesPerSecond) * 1000;
   for (let offset = 0; offset < data.length; offset += perTick) {
     if (offset > 0) {
       try {
-        await sleep(tickMs, undefined, { signal });
+        await sleep(tickMs, undefined, { signal: abort.signal });
       } catch {
         return false;
       }
     }
-    if (res.destroyed || signal.aborted) return false;
+    if (res.destroyed || abort.aborted) return false;
     res.write(data.subarray(offset, offset + perTick));
   }
   return true;

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sagemakerOpenAIPath } from "../addressing/base-url.js";
 import { isLoopbackHost } from "../addressing/safe-url.js";
 import { AccessLog, type AccessLogEntry } from "./access-log.js";
-import type { BackendResponse, ChatBackend } from "./backend.js";
+import type { BackendContext, BackendResponse, ChatBackend } from "./backend.js";
 import {
   checkFaultTarget,
   DEFAULT_MAX_BODY_BYTES,
@@ -31,7 +31,7 @@ import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./error
 import { type FaultSpec, FaultTable, faultResponse, faultSpecSchema } from "./faults.js";
 import { describeRefusal, type RefusalReason, refusalStatus, refusalType } from "./refusals.js";
 import { parseChatRequest, readBody, tooLarge } from "./request-body.js";
-import { writeBackendResponse } from "./response-writer.js";
+import { type AbortState, writeBackendResponse } from "./response-writer.js";
 import { type EndpointTarget, matchRoute, resolveTarget } from "./routes.js";
 import { TokenVerifier } from "./token-verifier.js";
 
@@ -275,7 +275,7 @@ async function handle(
     stream: false,
     requestId,
   };
-  const abort = new AbortController();
+  const abort = new LazyAbort();
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
     entry.status = res.headersSent ? res.statusCode : 0;
@@ -363,13 +363,16 @@ async function handle(
     return;
   }
 
-  const response = await callBackend(resolved.backend, parsed.request, {
+  const context: BackendContext = {
     endpoint: route.endpoint,
-    ...(route.component === undefined ? {} : { component: route.component }),
     requestId,
-    signal: abort.signal,
-  });
-  if (abort.signal.aborted) {
+    get signal() {
+      return abort.signal;
+    },
+  };
+  if (route.component !== undefined) context.component = route.component;
+  const response = await callBackend(resolved.backend, parsed.request, context);
+  if (abort.aborted) {
     // Nobody will read it: let a proxy backend release its upstream connection now.
     if (response.type === "stream") {
       void response.body[Symbol.asyncIterator]()
@@ -385,7 +388,7 @@ async function handle(
     response,
     { "x-amzn-requestid": requestId },
     fault ?? {},
-    abort.signal,
+    abort,
   );
   if (outcome === "cut") entry.reason = "FAULT_CUT";
 }
@@ -417,6 +420,31 @@ function refuse(
     sageMakerError(refusalStatus(reason), refusalType(reason), reason, message),
     entry.requestId,
   );
+}
+
+/**
+ * An abort signal created only when something asks for it: most requests
+ * never need one, and an AbortController costs more per request than the rest
+ * of the server's bookkeeping.
+ */
+class LazyAbort implements AbortState {
+  private _controller: AbortController | undefined;
+  private _aborted = false;
+
+  get aborted(): boolean {
+    return this._aborted;
+  }
+
+  get signal(): AbortSignal {
+    this._controller ??= new AbortController();
+    if (this._aborted) this._controller.abort();
+    return this._controller.signal;
+  }
+
+  abort(): void {
+    this._aborted = true;
+    this._controller?.abort();
+  }
 }
 
 function send(

@@ -123,6 +123,17 @@ describe("hermes tool calls in content (no parser on the server)", () => {
     expect(full.invalid_tool_calls ?? []).toHaveLength(0);
   });
 
+  it("works through LangChain's streamEvents protocol too", async () => {
+    const model = ic("hermes").bindTools([calculator]) as ChatSageMakerOpenAI;
+    const events: string[] = [];
+    for await (const event of model.streamEvents("What is 2 + 3?")) events.push(event.event);
+    expect(events[0]).toBe("message-start");
+    expect(events.at(-1)).toBe("message-finish");
+    const message = await model.streamEvents("What is 2 + 3?");
+    expect(message.tool_calls?.map((c) => c.name)).toEqual(["calculator"]);
+    expect(JSON.stringify(message.content)).not.toContain("<tool_call>");
+  });
+
   it("completes the round trip: tool result back, text answer", async () => {
     const model = ic("hermes").bindTools([calculator]);
     const question = new HumanMessage("What is (12 + 30) * 2?");

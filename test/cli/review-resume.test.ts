@@ -102,6 +102,27 @@ describe("review --resume", { timeout: 180_000 }, () => {
     expectNoSecrets(home.stateBytes());
   });
 
+  it("stops on Ctrl-C with exit 130 and says how to resume", async () => {
+    home = tempHome();
+    const reviewer = hangOnce();
+    local = await startAgentsEndpoint({ reviewer });
+    const target = ["--base-url", local.url, "--region", "us-west-2"];
+    const child = spawnReview([TASK, ...target], cliEnv(home));
+    const done = finished(child);
+    const shown = await stdoutMatching(child, /Round 1 · reviewer/);
+    await reviewer.arrived;
+    child.kill("SIGINT");
+    const stopped = await done;
+    expect(stopped.code).toBe(130);
+    const threadId = threadIdIn(shown);
+    expect(stopped.stderr).toBe(
+      `Interrupted. The run is saved: continue it with sagemaker-openai-agents review --resume ${threadId}\n`,
+    );
+    const resumed = await runReviewCli(["--resume", threadId, ...target, "--json"], cliEnv(home));
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ approved: true, rounds: 2 });
+  });
+
   it("continues a process killed while the reviewer was answering", async () => {
     home = tempHome();
     const reviewer = hangOnce();

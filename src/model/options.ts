@@ -6,10 +6,10 @@
  * delegates from the fields it is given.
  */
 import type { ChatOpenAIFields, ClientOptions } from "@langchain/openai";
-import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
 import type { CredentialsSource } from "../auth/credentials.js";
 import { resolveRegion } from "../auth/region.js";
-import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
+import type { SageMakerTokenProvider } from "../auth/token-provider.js";
+import { resolveSageMakerConnection } from "../client/connection.js";
 import { ValidationError } from "../errors.js";
 import { type ClockSkew, clockSkewOf, createSkewCorrectingTokenProvider } from "./clock-skew.js";
 import type { InlineReasoningOptions } from "./reasoning/inline.js";
@@ -146,22 +146,6 @@ export function resolveSetup(fields: ChatSageMakerOpenAIFields): ResolvedSetup {
         "(pass tokenProvider to supply tokens yourself).",
     );
   }
-  if (fields.tokenProvider !== undefined) {
-    if (typeof fields.tokenProvider !== "function") {
-      throw invalid(
-        "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
-      );
-    }
-    if (
-      fields.credentials !== undefined ||
-      fields.tokenExpiresIn !== undefined ||
-      fields.tokenRefresh !== undefined
-    ) {
-      throw invalid(
-        "Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh: the provider already decides them.",
-      );
-    }
-  }
   if (
     fields.baseURL !== undefined &&
     configBaseURL !== undefined &&
@@ -170,29 +154,38 @@ export function resolveSetup(fields: ChatSageMakerOpenAIFields): ResolvedSetup {
   ) {
     throw invalid("baseURL and configuration.baseURL disagree; pass only one.");
   }
-  const region = resolveRegion(fields.region);
+  const correct = fields.correctClockSkew !== false;
+  const { credentials, tokenExpiresIn, tokenRefresh } = fields;
+  // Skew correction needs a provider whose clock we own: create it here, with the
+  // same defaults the shared resolver would use, unless the caller brings one.
+  const ownProvider =
+    fields.tokenProvider === undefined && correct
+      ? createSkewCorrectingTokenProvider({
+          region: resolveRegion(fields.region),
+          ...(credentials === undefined ? {} : { credentials }),
+          ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
+          ...(tokenRefresh === undefined ? {} : { mode: tokenRefresh }),
+        })
+      : undefined;
   const explicitBase = fields.baseURL ?? configBaseURL ?? undefined;
-  const baseURL = sagemakerOpenAIBaseURL({
-    region,
+  const connection = resolveSageMakerConnection({
+    ...(fields.region === undefined ? {} : { region: fields.region }),
     endpointName: fields.endpointName,
     ...(fields.inferenceComponentName === undefined
       ? {}
       : { inferenceComponentName: fields.inferenceComponentName }),
     ...(explicitBase === undefined ? {} : { baseURL: explicitBase }),
     allowInsecureHttp: fields.allowInsecureHttp === true,
+    ...(ownProvider === undefined
+      ? {
+          ...(fields.tokenProvider === undefined ? {} : { tokenProvider: fields.tokenProvider }),
+          ...(credentials === undefined ? {} : { credentials }),
+          ...(tokenExpiresIn === undefined ? {} : { tokenExpiresIn }),
+          ...(tokenRefresh === undefined ? {} : { tokenRefresh }),
+        }
+      : { tokenProvider: ownProvider }),
   });
-  const correct = fields.correctClockSkew !== false;
-  const providerOptions = {
-    region,
-    ...(fields.credentials === undefined ? {} : { credentials: fields.credentials }),
-    ...(fields.tokenExpiresIn === undefined ? {} : { expiresIn: fields.tokenExpiresIn }),
-    ...(fields.tokenRefresh === undefined ? {} : { mode: fields.tokenRefresh }),
-  };
-  const tokenProvider =
-    fields.tokenProvider ??
-    (correct
-      ? createSkewCorrectingTokenProvider(providerOptions)
-      : createTokenProvider(providerOptions));
+  const { region, baseURL, tokenProvider } = connection;
   return {
     target: {
       region,

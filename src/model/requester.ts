@@ -51,6 +51,23 @@ function errorInChunk(value: unknown): APIError | undefined {
   return undefined;
 }
 
+/** Whether a chunk carries anything beyond the opening role delta. */
+function isSubstantive(chunk: ChatCompletionChunk): boolean {
+  if (chunk.usage != null) return true;
+  for (const choice of chunk.choices ?? []) {
+    if (choice.finish_reason != null) return true;
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (delta === undefined) continue;
+    if (typeof delta.content === "string" && delta.content !== "") return true;
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true;
+    if (delta.function_call != null || delta.refusal != null) return true;
+    for (const key of ["reasoning", "reasoning_content"]) {
+      if (typeof delta[key] === "string" && delta[key] !== "") return true;
+    }
+  }
+  return false;
+}
+
 /** Runs requests with retries; see the module comment. */
 export class SageMakerRequester {
   constructor(private readonly config: RequesterConfig) {}
@@ -76,9 +93,10 @@ export class SageMakerRequester {
   }
 
   /**
-   * A streaming completion. Resolves once the first chunk has arrived, so a
-   * stream cut before any data is retried like a failed request; a break after
-   * that fails the iteration with `STREAM_INTERRUPTED`.
+   * A streaming completion. Resolves once the first chunk with content (text,
+   * reasoning, a tool call, a finish) has arrived, so a stream cut before it is
+   * retried like a failed request; a break after that fails the iteration with
+   * `STREAM_INTERRUPTED`.
    */
   stream(
     request: StreamingParams,
@@ -92,28 +110,38 @@ export class SageMakerRequester {
         maxRetries: 0,
       });
       const iterator = stream[Symbol.asyncIterator]();
-      let first: IteratorResult<ChatCompletionChunk>;
+      // Read up to the first chunk that says something (text, reasoning, a tool
+      // call, a finish): a cut before it loses nothing, so it is retried.
+      const opening: ChatCompletionChunk[] = [];
+      let last: IteratorResult<ChatCompletionChunk>;
       try {
-        first = await iterator.next();
-        const failure = first.done ? undefined : errorInChunk(first.value);
-        if (failure !== undefined) throw failure;
+        do {
+          last = await iterator.next();
+          if (last.done) break;
+          const failure = errorInChunk(last.value);
+          if (failure !== undefined) throw failure;
+          opening.push(last.value);
+        } while (!isSubstantive(last.value));
       } catch (error) {
         stream.controller.abort();
         throw error;
       }
-      return this.rest(iterator, first, signal, () => stream.controller.abort());
+      return this.rest(iterator, opening, last.done === true, signal, () =>
+        stream.controller.abort(),
+      );
     });
   }
 
   private async *rest(
     iterator: AsyncIterator<ChatCompletionChunk>,
-    first: IteratorResult<ChatCompletionChunk>,
+    opening: ChatCompletionChunk[],
+    ended: boolean,
     signal: AbortSignal | undefined,
     abort: () => void,
   ): AsyncGenerator<ChatCompletionChunk> {
-    let done = first.done === true;
+    let done = ended;
     try {
-      if (!done) yield first.value;
+      yield* opening;
       while (!done) {
         const next = await iterator.next();
         done = next.done === true;

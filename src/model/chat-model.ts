@@ -147,6 +147,10 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     return "ChatSageMakerOpenAI";
   }
 
+  /**
+   * Validates the options, builds the token provider (unless given), the base
+   * URL and the OpenAI client; makes no network call.
+   */
   constructor(fields: ChatSageMakerOpenAIFields) {
     const shared = inherited.get(fields) ?? buildShared(fields);
     const base = chatOpenAIFields(fields, shared);
@@ -159,18 +163,22 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     this.toolCallParser = shared.runtime.output.toolCallParser;
   }
 
+  /** Short provider id LangChain reports for this model. */
   override _llmType(): string {
     return "amazon_sagemaker_openai";
   }
 
+  /** The token stands in for ChatOpenAI's key: serialised only as a secret reference. */
   override get lc_secrets(): { [key: string]: string } | undefined {
     return { ...super.lc_secrets, apiKey: "SAGEMAKER_BEARER_TOKEN" };
   }
 
+  /** Serialised names of the constructor fields. */
   override get lc_aliases(): Record<string, string> {
     return { ...super.lc_aliases, apiKey: "sagemaker_bearer_token" };
   }
 
+  /** Fields kept in the serialised form: settings and names, never `apiKey` or `configuration`. */
   override get lc_serializable_keys(): string[] {
     return [
       ...super.lc_serializable_keys.filter((key) => key !== "apiKey" && key !== "configuration"),
@@ -203,6 +211,11 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     return json;
   }
 
+  /**
+   * LangSmith run metadata: `ls_provider` `amazon_sagemaker`, `ls_model_name` the
+   * model, else the inference component, else the endpoint; plus the endpoint,
+   * component and region names.
+   */
   override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
     const params = super.getLsParams(options);
     const extra = {
@@ -231,6 +244,7 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     return false;
   }
 
+  /** A copy with bound call options (tools, stop, ...) that shares this model's client, tokens and pool. */
   override withConfig(
     config: Partial<ChatSageMakerOpenAICallOptions>,
   ): Runnable<BaseLanguageModelInput, AIMessageChunk, ChatSageMakerOpenAICallOptions> {

@@ -85,7 +85,7 @@ export class SageMakerRequester {
   ): Promise<ChatCompletion> {
     const { maxRetries, ...sdkOptions } = options;
     const completions = this.config.client.chat.completions;
-    return this.withRetries(maxRetries, sdkOptions.signal ?? undefined, () =>
+    return this.withRetries(maxRetries, sdkOptions.signal ?? undefined, false, () =>
       parse
         ? (completions.parse(request, { ...sdkOptions, maxRetries: 0 }) as Promise<ChatCompletion>)
         : completions.create(request, { ...sdkOptions, maxRetries: 0 }),
@@ -104,7 +104,7 @@ export class SageMakerRequester {
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
     const { maxRetries, ...sdkOptions } = options;
     const signal = sdkOptions.signal ?? undefined;
-    return this.withRetries(maxRetries, signal, async () => {
+    return this.withRetries(maxRetries, signal, true, async () => {
       const stream = await this.config.client.chat.completions.create(request, {
         ...sdkOptions,
         maxRetries: 0,
@@ -163,6 +163,7 @@ export class SageMakerRequester {
   private async withRetries<T>(
     maxRetriesOverride: number | undefined,
     signal: AbortSignal | undefined,
+    streaming: boolean,
     run: () => Promise<T>,
   ): Promise<T> {
     const { policy, skew, target, bodies } = this.config;
@@ -181,6 +182,8 @@ export class SageMakerRequester {
         return await run();
       } catch (raw) {
         if (isAbort(raw, signal)) throw wrapOpenAIClientError(raw);
+        // A non-JSON answer to a JSON-schema request (the SDK's `parse`): not a transport failure.
+        if (!streaming && raw instanceof SyntaxError) throw raw;
         const failure = classifyFailure(raw, target, bodies.of(raw), false);
         if (
           failure.clockRefusal !== undefined &&

@@ -254,6 +254,31 @@ describe("failures that are not retried", () => {
     }
   });
 
+  it("does not retry or mislabel a non-JSON answer to a JSON-schema request", async () => {
+    const capture = await startCaptureServer(() => ({
+      body: {
+        id: "x",
+        object: "chat.completion",
+        created: 1,
+        model: "m",
+        choices: [
+          { index: 0, message: { role: "assistant", content: "not json" }, finish_reason: "stop" },
+        ],
+      },
+    }));
+    try {
+      const structured = modelFor(local, { baseURL: capture.url }).withStructuredOutput(
+        { type: "object", properties: { a: { type: "string" } }, required: ["a"], title: "thing" },
+        { method: "jsonSchema" },
+      );
+      const error = await structured.invoke("hi").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SyntaxError);
+      expect(capture.requests).toHaveLength(1);
+    } finally {
+      await capture.close();
+    }
+  });
+
   it("reports an error event inside a 200 stream", async () => {
     const capture = await startCaptureServer(() => ({
       headers: { "content-type": "text/event-stream" },

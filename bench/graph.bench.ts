@@ -28,7 +28,6 @@ import {
 } from "../agents/coder-reviewer/demo-endpoint.js";
 import { createCoderReviewerGraph } from "../agents/coder-reviewer/graph.js";
 import { createCoderReviewerModels } from "../agents/coder-reviewer/models.js";
-import { createTokenProvider } from "../src/auth/index.js";
 
 const TASK = "Write a function that converts Celsius to Fahrenheit.";
 const WARMUP = 3;
@@ -91,11 +90,12 @@ async function measureRounds(
     coderComponent: DEMO_CODER_COMPONENT,
     reviewerComponent: DEMO_REVIEWER_COMPONENT,
     baseURL: demo.local.url,
-    tokenProvider: createTokenProvider({ region: demo.region, credentials: demo.credentials }),
+    credentials: demo.credentials,
   });
   const saver = checkpointer();
   const graph = createCoderReviewerGraph({
-    ...models,
+    coder: models.coder,
+    reviewer: models.reviewer,
     ...(saver === undefined ? {} : { checkpointer: saver }),
   });
   const rows: Array<{ wall: number; model: number; tool: number; rest: number; calls: number }> =
@@ -118,6 +118,7 @@ async function measureRounds(
       calls: watch.modelCalls / rounds,
     });
   }
+  await models.close();
   await demo.local.close();
   const pick = (key: keyof (typeof rows)[number]) => median(rows.map((row) => row[key]));
   process.stdout.write(
@@ -136,9 +137,12 @@ async function inProcessDemo(): Promise<number> {
     coderComponent: DEMO_CODER_COMPONENT,
     reviewerComponent: DEMO_REVIEWER_COMPONENT,
     baseURL: demo.local.url,
-    tokenProvider: createTokenProvider({ region: demo.region, credentials: demo.credentials }),
+    credentials: demo.credentials,
   });
-  await createCoderReviewerGraph(models).invoke({ task: TASK });
+  await createCoderReviewerGraph({ coder: models.coder, reviewer: models.reviewer }).invoke({
+    task: TASK,
+  });
+  await models.close();
   await demo.local.close();
   return performance.now() - start;
 }

@@ -9,15 +9,15 @@
  * Without SAGEMAKER_ENDPOINT_NAME it starts the local SageMaker OpenAI endpoint
  * in this process (demo models, demo credentials, no AWS calls) and says so.
  * Against real SageMaker set AWS_REGION and SAGEMAKER_ENDPOINT_NAME, plus
- * SAGEMAKER_CODER_COMPONENT and SAGEMAKER_REVIEWER_COMPONENT; credentials come
+ * SAGEMAKER_CODER_COMPONENT and SAGEMAKER_REVIEWER_COMPONENT (default "coder" and
+ * "reviewer"); credentials come
  * from the default AWS chain. (`npx sagemaker-openai-agents review "..."` is
  * the same workflow as a command, with checkpoints and resume.)
  */
 import { MemorySaver } from "@langchain/langgraph";
-import { createTokenProvider } from "../src/auth/index.js";
 import {
-  ChatSageMakerOpenAI,
   createCoderReviewerGraph,
+  createSageMakerChatModels,
   isCoderReviewerEvent,
 } from "../src/index.js";
 import {
@@ -47,24 +47,21 @@ if (!process.env.SAGEMAKER_ENDPOINT_NAME) {
   );
 }
 
-// One token provider for both inference components: one signing identity, one cache.
-const region = local?.region ?? process.env.AWS_REGION;
-const tokenProvider = createTokenProvider({
-  ...(region === undefined ? {} : { region }),
-  ...(local === undefined ? {} : { credentials: DEMO_CREDENTIALS }),
+// One model per inference component, sharing one token provider and one keep-alive pool.
+const { models, close } = createSageMakerChatModels({
+  ...(local === undefined
+    ? {}
+    : { region: local.region, baseURL: local.url, credentials: DEMO_CREDENTIALS }),
+  endpointName,
+  components: {
+    coder: { inferenceComponentName: process.env.SAGEMAKER_CODER_COMPONENT || "coder" },
+    reviewer: { inferenceComponentName: process.env.SAGEMAKER_REVIEWER_COMPONENT || "reviewer" },
+  },
 });
-const model = (component: string | undefined) =>
-  new ChatSageMakerOpenAI({
-    ...(region === undefined ? {} : { region }),
-    endpointName,
-    ...(component ? { inferenceComponentName: component } : {}),
-    ...(local === undefined ? {} : { baseURL: local.url }),
-    tokenProvider,
-  });
 
 const graph = createCoderReviewerGraph({
-  coder: model(local ? "coder" : process.env.SAGEMAKER_CODER_COMPONENT),
-  reviewer: model(local ? "reviewer" : process.env.SAGEMAKER_REVIEWER_COMPONENT),
+  coder: models.coder,
+  reviewer: models.reviewer,
   maxRounds: 3,
   checkpointer: new MemorySaver(),
 });
@@ -91,5 +88,6 @@ try {
   console.log(`\nStopped: ${values.stopReason} after ${values.round} round(s).\n`);
   console.log(values.code);
 } finally {
+  await close();
   await local?.close();
 }

@@ -26,7 +26,7 @@ export interface PreparedTarget {
   region: string;
   /** Where the demo's signing credentials came from. */
   credentialsSource?: "environment" | "generated";
-  /** Stops what was started (the demo endpoint). */
+  /** Releases what was started: the models' connection pool, the demo endpoint. */
   close(): Promise<void>;
 }
 
@@ -49,7 +49,7 @@ export async function prepareTarget(
         coderComponent: DEMO_CODER_COMPONENT,
         reviewerComponent: DEMO_REVIEWER_COMPONENT,
         baseURL: demo.local.url,
-        tokenProvider: createTokenProvider({ region: demo.region, credentials: demo.credentials }),
+        credentials: demo.credentials,
         ...(maxRetries === undefined ? {} : { maxRetries }),
       });
       return {
@@ -62,21 +62,28 @@ export async function prepareTarget(
         url: demo.local.url,
         region: demo.region,
         credentialsSource: demo.credentialsSource,
-        close: () => demo.local.close(),
+        close: async () => {
+          await models.close();
+          await demo.local.close();
+        },
       };
     } catch (error) {
       await demo.local.close();
       throw error;
     }
   }
-  const tokenProvider = createTokenProvider({ region: target.region });
-  // Models validate names and URLs now; credentials are checked once, before any work is saved.
+  // The models validate region, names and URL now; then the credentials are checked once
+  // (by minting a token), so a missing key fails before any work is saved.
   const models = createCoderReviewerModels({
     ...target,
-    tokenProvider,
     ...(maxRetries === undefined ? {} : { maxRetries }),
   });
-  await tokenProvider();
+  try {
+    await createTokenProvider({ region: target.region })();
+  } catch (error) {
+    await models.close();
+    throw error;
+  }
   return {
     kind: "endpoint",
     models,
@@ -86,6 +93,6 @@ export async function prepareTarget(
     },
     url: target.baseURL,
     region: target.region,
-    close: async () => {},
+    close: () => models.close(),
   };
 }

@@ -14,6 +14,18 @@ export type {
   JsonBackendResponse,
   StreamBackendResponse,
 } from "./backend.js";
+export {
+  builtInScripts,
+  createBackend,
+  createDemoBackend,
+  createProxyBackend,
+  DEFAULT_DEMO_MODEL,
+  type DemoBackendConfig,
+  type ProxyBackendConfig,
+  type Script,
+  type ScriptReply,
+  type ScriptRule,
+} from "./backends/index.js";
 export type {
   BackendConfig,
   ComponentConfig,

@@ -15,7 +15,7 @@ const examples = readdirSync(`${root}/examples`).filter((file) => file.endsWith(
 
 /** The environment an offline run sees: no real endpoint, no proxy of the user's. */
 function offlineEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   for (const name of Object.keys(env)) {
     if (name.startsWith("SAGEMAKER_") || name.startsWith("LANGSMITH_")) delete env[name];
   }

@@ -8,8 +8,9 @@
 import { wrapOpenAIClientError } from "@langchain/openai";
 import type OpenAI from "openai";
 import { APIError } from "openai";
+import { classifyFailure } from "./classify.js";
 import type { ClockSkew } from "./clock-skew.js";
-import { classifyFailure, withAttempts } from "./errors.js";
+import { withAttempts } from "./errors.js";
 import type { SageMakerTarget } from "./options.js";
 import { backoffDelay, type RetryPolicy, waitBeforeRetry } from "./retry.js";
 import type { ErrorBodies } from "./transport.js";

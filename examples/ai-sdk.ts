@@ -16,41 +16,20 @@
 import { generateText, stepCountIs, streamText, tool } from "ai";
 import { z } from "zod";
 import { createSageMakerOpenAI } from "../src/adapters/ai-sdk/index.js";
-import { defaultLocalEndpointConfig, startLocalEndpoint } from "../src/local/index.js";
+import { sagemakerOrLocalEndpoint } from "../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../tools/index.js";
 
-const DEMO_CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-};
-
-const endpointName = process.env.SAGEMAKER_ENDPOINT_NAME;
-const inferenceComponentName = process.env.SAGEMAKER_INFERENCE_COMPONENT || undefined;
-const local = endpointName
+const target = await sagemakerOrLocalEndpoint({ localEndpointName: "demo" });
+console.log(target.description);
+// The local `demo` endpoint is a single model; a real one may route to a component.
+const inferenceComponentName = target.local
   ? undefined
-  : await startLocalEndpoint({
-      ...defaultLocalEndpointConfig(),
-      region: "us-west-2",
-      credentials: [DEMO_CREDENTIALS],
-    });
-
-const sagemaker = local
-  ? createSageMakerOpenAI({
-      region: "us-west-2",
-      endpointName: "demo",
-      credentials: DEMO_CREDENTIALS,
-      baseURL: local.url,
-    })
-  : createSageMakerOpenAI({
-      endpointName: endpointName as string,
-      ...(inferenceComponentName === undefined ? {} : { inferenceComponentName }),
-    });
-console.log(
-  local
-    ? `SAGEMAKER_ENDPOINT_NAME is not set: started the local SageMaker OpenAI endpoint at ${local.url}\n` +
-        "(demo model, demo credentials AKIAIOSFODNN7EXAMPLE; nothing here calls AWS)."
-    : `Using SageMaker endpoint ${endpointName}${inferenceComponentName ? `, inference component ${inferenceComponentName}` : ""} (region from AWS_REGION).`,
-);
+  : process.env.SAGEMAKER_INFERENCE_COMPONENT || undefined;
+if (inferenceComponentName) console.log(`Inference component ${inferenceComponentName}.`);
+const sagemaker = createSageMakerOpenAI({
+  ...target.connection,
+  ...(inferenceComponentName === undefined ? {} : { inferenceComponentName }),
+});
 
 // SageMaker routes by URL; the model id is passed to the container unchanged, and "" works.
 const model = sagemaker("");
@@ -96,5 +75,5 @@ try {
   }
   console.log(withTool.text);
 } finally {
-  await local?.close();
+  await target.close();
 }

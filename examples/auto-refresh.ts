@@ -14,20 +14,13 @@
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AwsCredentials, createTokenProvider, decodeToken } from "../src/auth/index.js";
+import { createTokenProvider, decodeToken } from "../src/auth/index.js";
 import { createSageMakerOpenAIClient } from "../src/client/index.js";
+import { DEMO_CREDENTIALS } from "../src/local/index.js";
 
 const fromEnv = process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY;
-const credentials: AwsCredentials = fromEnv
-  ? {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "",
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "",
-      sessionToken: process.env.AWS_SESSION_TOKEN,
-    }
-  : {
-      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-      secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    };
+// With the AWS_* variables set, the provider's default chain reads them.
+const credentials = fromEnv ? undefined : DEMO_CREDENTIALS;
 const region = process.env.AWS_REGION ?? "us-west-2";
 console.log(
   fromEnv

@@ -20,39 +20,17 @@ import {
   createSageMakerChatModels,
   isCoderReviewerEvent,
 } from "../src/index.js";
-import {
-  defaultLocalEndpointConfig,
-  type LocalEndpoint,
-  startLocalEndpoint,
-} from "../src/local/index.js";
-
-const DEMO_CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-};
+import { sagemakerOrLocalEndpoint } from "../src/local/index.js";
 
 const task =
   process.argv[2] ?? "Write a Python function that formats a duration in seconds as H:MM:SS.";
 
-let local: LocalEndpoint | undefined;
-const endpointName = process.env.SAGEMAKER_ENDPOINT_NAME || "agents";
-if (!process.env.SAGEMAKER_ENDPOINT_NAME) {
-  local = await startLocalEndpoint({
-    ...defaultLocalEndpointConfig(),
-    region: "us-west-2",
-    credentials: [DEMO_CREDENTIALS],
-  });
-  console.log(
-    `No SAGEMAKER_ENDPOINT_NAME set: using the local endpoint at ${local.url} (scripted demo models).`,
-  );
-}
+const target = await sagemakerOrLocalEndpoint({ localEndpointName: "agents" });
+console.log(target.description);
 
 // One model per inference component, sharing one token provider and one keep-alive pool.
 const { models, close } = createSageMakerChatModels({
-  ...(local === undefined
-    ? {}
-    : { region: local.region, baseURL: local.url, credentials: DEMO_CREDENTIALS }),
-  endpointName,
+  ...target.connection,
   components: {
     coder: { inferenceComponentName: process.env.SAGEMAKER_CODER_COMPONENT || "coder" },
     reviewer: { inferenceComponentName: process.env.SAGEMAKER_REVIEWER_COMPONENT || "reviewer" },
@@ -89,5 +67,5 @@ try {
   console.log(values.code);
 } finally {
   await close();
-  await local?.close();
+  await target.close();
 }

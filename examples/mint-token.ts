@@ -8,25 +8,13 @@
  * set; otherwise obviously fake demo credentials, and says so. Minting is local:
  * nothing is sent anywhere. The token itself is a credential and is never printed.
  */
-import {
-  type AwsCredentials,
-  decodeToken,
-  generateToken,
-  sagemakerOpenAIBaseURL,
-} from "../src/auth/index.js";
+import { decodeToken, generateToken, sagemakerOpenAIBaseURL } from "../src/auth/index.js";
+import { DEMO_CREDENTIALS } from "../src/local/index.js";
 
 const fromEnv = process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY;
-const credentials: AwsCredentials = fromEnv
-  ? {
-      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "",
-      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "",
-      sessionToken: process.env.AWS_SESSION_TOKEN,
-    }
-  : // AWS's documented example key pair: it signs fine, and no account accepts it.
-    {
-      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-      secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    };
+// With the AWS_* variables set, the default chain below reads them; otherwise AWS's
+// documented example key pair: it signs fine, and no account accepts it.
+const credentials = fromEnv ? undefined : DEMO_CREDENTIALS;
 const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-west-2";
 
 console.log(

@@ -12,36 +12,11 @@
  * come from the default AWS chain.
  */
 import { createSageMakerOpenAIClient } from "../src/client/index.js";
-import { defaultLocalEndpointConfig, startLocalEndpoint } from "../src/local/index.js";
+import { sagemakerOrLocalEndpoint } from "../src/local/index.js";
 
-const DEMO_CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-};
-
-const endpointName = process.env.SAGEMAKER_ENDPOINT_NAME;
-const local = endpointName
-  ? undefined
-  : await startLocalEndpoint({
-      ...defaultLocalEndpointConfig(),
-      region: "us-west-2",
-      credentials: [DEMO_CREDENTIALS],
-    });
-
-const client = local
-  ? createSageMakerOpenAIClient({
-      region: "us-west-2",
-      endpointName: "demo",
-      credentials: DEMO_CREDENTIALS,
-      baseURL: local.url,
-    })
-  : createSageMakerOpenAIClient({ endpointName: endpointName as string });
-console.log(
-  local
-    ? `SAGEMAKER_ENDPOINT_NAME is not set: started the local SageMaker OpenAI endpoint at ${local.url}\n` +
-        "(demo model, demo credentials AKIAIOSFODNN7EXAMPLE; nothing here calls AWS)."
-    : `Using SageMaker endpoint ${endpointName} (region from AWS_REGION).`,
-);
+const target = await sagemakerOrLocalEndpoint({ localEndpointName: "demo" });
+console.log(target.description);
+const client = createSageMakerOpenAIClient(target.connection);
 
 try {
   // SageMaker routes by URL, so `model` can stay "": vLLM then uses its served model.
@@ -70,5 +45,5 @@ try {
     `\n\n(${chunks} text chunks; tokens in/out: ${usage?.prompt_tokens}/${usage?.completion_tokens})`,
   );
 } finally {
-  await local?.close();
+  await target.close();
 }

@@ -19,17 +19,8 @@ import { Agent, tool } from "@strands-agents/sdk";
 import { z } from "zod";
 import { sagemakerStrandsModel } from "../src/adapters/strands/index.js";
 import { createTokenProvider } from "../src/auth/index.js";
-import {
-  defaultLocalEndpointConfig,
-  type LocalEndpoint,
-  startLocalEndpoint,
-} from "../src/local/index.js";
+import { sagemakerOrLocalEndpoint } from "../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../tools/index.js";
-
-const DEMO_CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-};
 
 const task =
   process.argv[2] ?? "Write a Python function that formats a duration in seconds as H:MM:SS.";
@@ -45,63 +36,32 @@ const calculator = tool({
   },
 });
 
-/** Where the agents' models are: a real endpoint from the environment, or a local one started here. */
-async function resolveTarget(): Promise<{
-  region?: string;
-  endpointName: string;
-  coderComponent?: string;
-  reviewerComponent?: string;
-  baseURL?: string;
-  local?: LocalEndpoint;
-}> {
-  const endpointName = process.env.SAGEMAKER_ENDPOINT_NAME;
-  if (endpointName) {
-    console.log(`Using SageMaker endpoint ${endpointName} (region from AWS_REGION).`);
-    return {
-      endpointName,
-      coderComponent: process.env.SAGEMAKER_CODER_COMPONENT || undefined,
-      reviewerComponent: process.env.SAGEMAKER_REVIEWER_COMPONENT || undefined,
-    };
-  }
-  const region = "us-west-2";
-  const local = await startLocalEndpoint({
-    ...defaultLocalEndpointConfig(),
-    region,
-    credentials: [DEMO_CREDENTIALS],
-  });
-  console.log(
-    `SAGEMAKER_ENDPOINT_NAME is not set: started the local SageMaker OpenAI endpoint at ${local.url}\n` +
-      "(demo models, demo credentials AKIAIOSFODNN7EXAMPLE; nothing here calls AWS).",
-  );
-  return {
-    region,
-    endpointName: "agents",
-    coderComponent: "coder",
-    reviewerComponent: "reviewer",
-    baseURL: local.url,
-    local,
-  };
-}
-
-const target = await resolveTarget();
+const target = await sagemakerOrLocalEndpoint({ localEndpointName: "agents" });
+console.log(target.description);
+// Locally, components `coder` and `reviewer`; on SageMaker, the named ones, or
+// without names the endpoint's single model for both agents.
+const coderComponent = target.local ? "coder" : process.env.SAGEMAKER_CODER_COMPONENT || undefined;
+const reviewerComponent = target.local
+  ? "reviewer"
+  : process.env.SAGEMAKER_REVIEWER_COMPONENT || undefined;
 try {
+  const { region, credentials, ...address } = target.connection;
   // One token provider for both models: one cached token, refreshed before it expires.
   const tokenProvider = createTokenProvider({
-    ...(target.region === undefined ? {} : { region: target.region }),
-    ...(target.local === undefined ? {} : { credentials: DEMO_CREDENTIALS }),
+    ...(region === undefined ? {} : { region }),
+    ...(credentials === undefined ? {} : { credentials }),
   });
   const modelFor = (inferenceComponentName: string | undefined) =>
     sagemakerStrandsModel({
-      ...(target.region === undefined ? {} : { region: target.region }),
-      endpointName: target.endpointName,
+      ...(region === undefined ? {} : { region }),
+      ...address,
       ...(inferenceComponentName === undefined ? {} : { inferenceComponentName }),
-      ...(target.baseURL === undefined ? {} : { baseURL: target.baseURL }),
       tokenProvider,
       temperature: 0.7,
     });
 
   const coder = new Agent({
-    model: modelFor(target.coderComponent),
+    model: modelFor(coderComponent),
     systemPrompt:
       "You are an expert Python developer. Write clean, well-documented Python code with type hints. " +
       "Output ONLY the code, no explanation.",
@@ -109,7 +69,7 @@ try {
     printer: false,
   });
   const reviewer = new Agent({
-    model: modelFor(target.reviewerComponent),
+    model: modelFor(reviewerComponent),
     systemPrompt:
       "You are a senior code reviewer. Review Python code for correctness, efficiency, and PEP 8 style. " +
       "Give a concise review with specific suggestions.",
@@ -147,5 +107,5 @@ try {
     console.log(`\nRequests the local endpoint served, in order: ${routes.join(", ")}`);
   }
 } finally {
-  await target.local?.close();
+  await target.close();
 }

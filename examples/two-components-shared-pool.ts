@@ -14,39 +14,15 @@
  * SAGEMAKER_REVIEWER_COMPONENT if the components are not named `coder` and
  * `reviewer`; credentials come from the default AWS chain.
  */
-import { defaultLocalEndpointConfig, startLocalEndpoint } from "../src/local/index.js";
+import { sagemakerOrLocalEndpoint } from "../src/local/index.js";
 import { createSageMakerChatModels } from "../src/model/index.js";
 
-const DEMO_CREDENTIALS = {
-  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-};
-
-const endpointName = process.env.SAGEMAKER_ENDPOINT_NAME;
-const local = endpointName
-  ? undefined
-  : await startLocalEndpoint({
-      ...defaultLocalEndpointConfig(),
-      region: "us-west-2",
-      credentials: [DEMO_CREDENTIALS],
-    });
-console.log(
-  local
-    ? `SAGEMAKER_ENDPOINT_NAME is not set: started the local SageMaker OpenAI endpoint at ${local.url}\n` +
-        "(demo model, demo credentials AKIAIOSFODNN7EXAMPLE; nothing here calls AWS)."
-    : `Using SageMaker endpoint ${endpointName} (region from AWS_REGION).`,
-);
+const target = await sagemakerOrLocalEndpoint({ localEndpointName: "agents" });
+console.log(target.description);
 
 const MAX_SOCKETS = 4;
 const { models, close } = createSageMakerChatModels({
-  ...(local
-    ? {
-        region: "us-west-2",
-        endpointName: "agents",
-        baseURL: local.url,
-        credentials: DEMO_CREDENTIALS,
-      }
-    : { endpointName: endpointName as string }),
+  ...target.connection,
   components: {
     coder: {
       inferenceComponentName: process.env.SAGEMAKER_CODER_COMPONENT || "coder",
@@ -75,6 +51,7 @@ try {
   for await (const chunk of stream) process.stdout.write(String(chunk.content));
   console.log();
 
+  const local = target.local;
   if (local) {
     console.log(
       `\nThe local endpoint saw ${local.requests.length} requests over ${local.connections.opened} ` +
@@ -83,5 +60,5 @@ try {
   }
 } finally {
   await close();
-  await local?.close();
+  await target.close();
 }

@@ -39,4 +39,10 @@ export { defaultLocalEndpointConfig } from "./default-config.js";
 export { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 export type { FaultSpec } from "./faults.js";
 export { REFUSAL_REASONS, type RefusalReason } from "./refusals.js";
+export {
+  DEMO_CREDENTIALS,
+  type SageMakerOrLocalEndpoint,
+  type SageMakerOrLocalEndpointOptions,
+  sagemakerOrLocalEndpoint,
+} from "./sagemaker-or-local.js";
 export { type LocalEndpoint, startLocalEndpoint } from "./server.js";

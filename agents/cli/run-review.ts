@@ -7,6 +7,7 @@
  * Arguments are checked before LangChain is loaded (`run-graph.ts`), so a typo
  * gets its answer at once.
  */
+import { printUsageError } from "../../src/cli/args.js";
 import { describeError } from "./describe-error.js";
 import type { TextSink } from "./progress.js";
 import { type ReviewSettings, readSettings, UsageError } from "./settings.js";
@@ -34,8 +35,7 @@ export async function runReview(argv: string[], io: ReviewIO): Promise<number> {
       io.stderr.write(`${describeError(error)}\n`);
       return EXIT.failed;
     }
-    io.stderr.write(`${error.message}\nSee: sagemaker-openai-agents review --help\n`);
-    return EXIT.usage;
+    return printUsageError(error, "review", { stderr: io.stderr });
   }
   if (settings.help) {
     io.stdout.write(USAGE);

@@ -5,8 +5,8 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { resolveRegion } from "../../src/auth/region.js";
+import { parseCommandLine, UsageError, wholeNumberOption } from "../../src/cli/args.js";
 import {
   DEFAULT_MAX_ROUNDS,
   DEMO_CODER_COMPONENT,
@@ -15,8 +15,7 @@ import {
   MAX_TASK_CHARS,
 } from "../coder-reviewer/constants.js";
 
-/** Bad command-line arguments: printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 /** Where the models are. */
 export type ReviewTarget =
@@ -56,11 +55,9 @@ export function defaultStatePath(env: NodeJS.ProcessEnv): string {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
+  return parseCommandLine(
+    argv,
+    {
       region: { type: "string" },
       endpoint: { type: "string" },
       "coder-component": { type: "string" },
@@ -74,16 +71,8 @@ function parse(argv: string[]) {
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
-  });
-}
-
-function wholeNumber(value: string | undefined, flag: string, min: number, max: number) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d{1,4}$/.test(value) || n < min || n > max) {
-    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}; got "${value}".`);
-  }
-  return n;
+    true,
+  );
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -147,13 +136,7 @@ export function readTarget(values: TargetFlags, env: NodeJS.ProcessEnv): ReviewT
  * @throws the package's `INVALID_REGION` / `REGION_UNRESOLVED` errors for a bad or missing region.
  */
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv): ReviewSettings {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parse(argv);
   const help = values.help === true;
   const task = positionals.join(" ").trim();
   const resume = nonEmpty(values.resume);
@@ -185,8 +168,10 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): ReviewSett
     task: task === "" ? undefined : task,
     resume,
     target: help ? { kind: "demo" } : readTarget(values, env),
-    maxRounds: wholeNumber(values["max-rounds"], "--max-rounds", 1, 20) ?? DEFAULT_MAX_ROUNDS,
-    maxRetries: wholeNumber(values["max-retries"], "--max-retries", 0, 10),
+    maxRounds:
+      wholeNumberOption(values["max-rounds"], "--max-rounds", { min: 1, max: 20 }) ??
+      DEFAULT_MAX_ROUNDS,
+    maxRetries: wholeNumberOption(values["max-retries"], "--max-retries", { min: 0, max: 10 }),
     statePath: nonEmpty(values.state) ?? defaultStatePath(env),
     output: values.json === true ? "json" : values.quiet === true ? "quiet" : "human",
   };

@@ -4,7 +4,6 @@
  * already gone count as done, so it is safe to run again.
  */
 import { rm } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { resolveRegion } from "../../auth/region.js";
 import {
   type CleanupEvent,
@@ -15,8 +14,9 @@ import {
   formatSteps,
   readDeploymentRecord,
 } from "../../deploy/index.js";
+import { parseCommandLine, UsageError, usageErrorExit } from "../args.js";
 import type { Command } from "../main.js";
-import { numberOption, UsageError, usageErrorExit } from "./deploy.js";
+import { pollFlags } from "./deploy.js";
 
 const USAGE = `Usage: sagemaker-openai-agents cleanup --record FILE [options]
        sagemaker-openai-agents cleanup [--region R] [--endpoint NAME] [--endpoint-config NAME]
@@ -38,23 +38,18 @@ the endpoint config and the models. Anything already gone is skipped.
 `;
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      record: { type: "string" },
-      "keep-record": { type: "boolean" },
-      region: { type: "string" },
-      endpoint: { type: "string" },
-      "endpoint-config": { type: "string" },
-      model: { type: "string", multiple: true },
-      "inference-component": { type: "string", multiple: true },
-      "poll-interval": { type: "string" },
-      "max-attempts": { type: "string" },
-      "dry-run": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  return parseCommandLine(argv, {
+    record: { type: "string" },
+    "keep-record": { type: "boolean" },
+    region: { type: "string" },
+    endpoint: { type: "string" },
+    "endpoint-config": { type: "string" },
+    model: { type: "string", multiple: true },
+    "inference-component": { type: "string", multiple: true },
+    "poll-interval": { type: "string" },
+    "max-attempts": { type: "string" },
+    "dry-run": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
   }).values;
 }
 
@@ -107,11 +102,7 @@ async function run(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    const seconds = numberOption(values["poll-interval"], "--poll-interval", { allowZero: true });
-    poll = {
-      pollIntervalMs: seconds === undefined ? DEFAULT_POLL_INTERVAL_MS : seconds * 1000,
-      maxAttempts: numberOption(values["max-attempts"], "--max-attempts") ?? DEFAULT_MAX_ATTEMPTS,
-    };
+    poll = pollFlags(values);
   } catch (error) {
     return usageErrorExit(error, "cleanup");
   }

@@ -6,7 +6,6 @@
  * A real deploy needs `--yes`: CI cannot answer a prompt, and an endpoint is
  * billed from the moment it exists, so creating one must be an explicit choice.
  */
-import { parseArgs } from "node:util";
 import { sagemakerOpenAIBaseURL } from "../../addressing/base-url.js";
 import { resolveRegion } from "../../auth/region.js";
 import {
@@ -22,6 +21,7 @@ import {
   formatSteps,
   planDeployment,
 } from "../../deploy/index.js";
+import { parseCommandLine, UsageError, usageErrorExit, wholeNumberOption } from "../args.js";
 import type { Command } from "../main.js";
 
 const USAGE = `Usage: sagemaker-openai-agents deploy --role-arn ARN [options]
@@ -50,67 +50,46 @@ inference-component endpoint, and waits until everything is InService.
   --yes                   create the resources (they are billed until cleaned up)
 `;
 
-/** Bad command-line arguments: printed with a pointer to `--help`, exit code 2. */
-export class UsageError extends Error {}
-
-/**
- * Parses an optional whole-number option (`--instance-count 2`).
- * @throws {@link UsageError} when the value is not a whole number (>= 1, or >= 0 with `allowZero`).
- */
-export function numberOption(
-  value: string | undefined,
-  flag: string,
-  options: { allowZero?: boolean } = {},
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const min = options.allowZero === true ? 0 : 1;
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag} expects a whole number >= ${min}, got ${JSON.stringify(value)}.`);
-  }
-  return n;
+/** The `--poll-interval SEC` and `--max-attempts N` flags (deploy and cleanup). */
+export interface PollFlags {
+  "poll-interval"?: string | undefined;
+  "max-attempts"?: string | undefined;
 }
 
 /**
- * Prints a usage error (ours or `parseArgs`'s) and returns exit code 2;
- * rethrows anything else so the dispatcher reports it with its code.
+ * Reads the poll flags, with the library's defaults for what is not given.
+ * @throws {@link UsageError} for a value that is not a whole number.
  */
-export function usageErrorExit(error: unknown, command: string): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  const fromParseArgs = typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
-  if (!(error instanceof UsageError) && !fromParseArgs) throw error;
-  process.stderr.write(
-    `${(error as Error).message}\nSee: sagemaker-openai-agents ${command} --help\n`,
-  );
-  return 2;
+export function pollFlags(values: PollFlags): { pollIntervalMs: number; maxAttempts: number } {
+  const seconds = wholeNumberOption(values["poll-interval"], "--poll-interval", { min: 0 });
+  return {
+    pollIntervalMs: seconds === undefined ? DEFAULT_POLL_INTERVAL_MS : seconds * 1000,
+    maxAttempts:
+      wholeNumberOption(values["max-attempts"], "--max-attempts") ?? DEFAULT_MAX_ATTEMPTS,
+  };
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      "role-arn": { type: "string" },
-      region: { type: "string" },
-      "model-id": { type: "string" },
-      "instance-type": { type: "string" },
-      "instance-count": { type: "string" },
-      image: { type: "string" },
-      env: { type: "string", multiple: true },
-      "unset-env": { type: "string", multiple: true },
-      components: { type: "string" },
-      "copy-count": { type: "string" },
-      "name-prefix": { type: "string" },
-      suffix: { type: "string" },
-      record: { type: "string" },
-      "poll-interval": { type: "string" },
-      "max-attempts": { type: "string" },
-      "dry-run": { type: "boolean" },
-      json: { type: "boolean" },
-      yes: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+  return parseCommandLine(argv, {
+    "role-arn": { type: "string" },
+    region: { type: "string" },
+    "model-id": { type: "string" },
+    "instance-type": { type: "string" },
+    "instance-count": { type: "string" },
+    image: { type: "string" },
+    env: { type: "string", multiple: true },
+    "unset-env": { type: "string", multiple: true },
+    components: { type: "string" },
+    "copy-count": { type: "string" },
+    "name-prefix": { type: "string" },
+    suffix: { type: "string" },
+    record: { type: "string" },
+    "poll-interval": { type: "string" },
+    "max-attempts": { type: "string" },
+    "dry-run": { type: "boolean" },
+    json: { type: "boolean" },
+    yes: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
   }).values;
 }
 
@@ -129,7 +108,7 @@ function environment(values: Values): Record<string, string | null> | undefined 
 
 function components(values: Values): ComponentSpec[] | undefined {
   if (values.components === undefined) return undefined;
-  const copyCount = numberOption(values["copy-count"], "--copy-count");
+  const copyCount = wholeNumberOption(values["copy-count"], "--copy-count");
   return values.components.split(",").map((item): ComponentSpec => {
     const [name = "", hfModelId] = item.trim().split("=", 2);
     return {
@@ -147,7 +126,7 @@ function planFrom(values: Values): DeploymentPlan {
   }
   const env = environment(values);
   const modelId = values["model-id"];
-  const instanceCount = numberOption(values["instance-count"], "--instance-count");
+  const instanceCount = wholeNumberOption(values["instance-count"], "--instance-count");
   const list = components(values);
   return {
     region: resolveRegion(values.region),
@@ -194,11 +173,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     plan = planFrom(values);
-    const seconds = numberOption(values["poll-interval"], "--poll-interval", { allowZero: true });
-    poll = {
-      pollIntervalMs: seconds === undefined ? DEFAULT_POLL_INTERVAL_MS : seconds * 1000,
-      maxAttempts: numberOption(values["max-attempts"], "--max-attempts") ?? DEFAULT_MAX_ATTEMPTS,
-    };
+    poll = pollFlags(values);
   } catch (error) {
     return usageErrorExit(error, "deploy");
   }

@@ -3,10 +3,10 @@
  * the foreground, prints the base URL of every endpoint and inference
  * component it serves, and stops cleanly on SIGINT or SIGTERM.
  */
-import { parseArgs } from "node:util";
 import { loadLocalEndpointConfig } from "../../local/config-file.js";
 import { defaultLocalEndpointConfig } from "../../local/default-config.js";
 import { startLocalEndpoint } from "../../local/server.js";
+import { parseCommandLine, UsageError, usageErrorExit } from "../args.js";
 import type { Command } from "../main.js";
 
 const USAGE = `Usage: sagemaker-openai-agents local [--config FILE] [--port N] [--host H --allow-non-loopback]
@@ -40,30 +40,23 @@ const command: Command = {
       help?: boolean;
     };
     try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          config: { type: "string" },
-          port: { type: "string" },
-          host: { type: "string" },
-          "allow-non-loopback": { type: "boolean" },
-          "access-log": { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-        strict: true,
-        allowPositionals: false,
+      ({ values } = parseCommandLine(argv, {
+        config: { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        "allow-non-loopback": { type: "boolean" },
+        "access-log": { type: "string" },
+        help: { type: "boolean", short: "h" },
       }));
+      if (values.help === true) {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
+        throw new UsageError("--port takes a number from 0 to 65535.");
+      }
     } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (values.help === true) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
-      process.stderr.write(`--port takes a number from 0 to 65535.\n\n${USAGE}`);
-      return 2;
+      return usageErrorExit(error, "local", { usage: USAGE });
     }
 
     const config =

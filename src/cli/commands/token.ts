@@ -5,9 +5,9 @@
  * only when asked for with `--show-token`, and then alone on stdout (the
  * summary moves to stderr) so that `TOKEN=$(... --show-token)` captures just it.
  */
-import { parseArgs } from "node:util";
 import { decodeToken } from "../../auth/decode-token.js";
 import { generateToken } from "../../auth/generate-token.js";
+import { parseCommandLine, UsageError, usageErrorExit } from "../args.js";
 import type { Command } from "../main.js";
 
 const DEFAULT_EXPIRES_IN = 900;
@@ -34,30 +34,24 @@ const command: Command = {
   async run(argv: string[]): Promise<number> {
     let values: { region?: string; "expires-in"?: string; "show-token"?: boolean; help?: boolean };
     try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          region: { type: "string" },
-          "expires-in": { type: "string" },
-          "show-token": { type: "boolean" },
-          help: { type: "boolean", short: "h" },
-        },
-        strict: true,
-        allowPositionals: false,
+      ({ values } = parseCommandLine(argv, {
+        region: { type: "string" },
+        "expires-in": { type: "string" },
+        "show-token": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
       }));
+      if (values.help === true) {
+        process.stdout.write(USAGE);
+        return 0;
+      }
+      // The range (1..43200) is generateToken's to check, with its INVALID_EXPIRES_IN code.
+      if (values["expires-in"] !== undefined && !/^[0-9]{1,6}$/.test(values["expires-in"])) {
+        throw new UsageError("--expires-in takes a whole number of seconds.");
+      }
     } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (values.help === true) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usageErrorExit(error, "token", { usage: USAGE });
     }
     const rawExpiresIn = values["expires-in"];
-    if (rawExpiresIn !== undefined && !/^[0-9]{1,6}$/.test(rawExpiresIn)) {
-      process.stderr.write(`--expires-in takes a whole number of seconds.\n\n${USAGE}`);
-      return 2;
-    }
     const token = await generateToken({
       ...(values.region === undefined ? {} : { region: values.region }),
       expiresIn: rawExpiresIn === undefined ? DEFAULT_EXPIRES_IN : Number(rawExpiresIn),

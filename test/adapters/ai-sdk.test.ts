@@ -5,42 +5,27 @@
  */
 import { inspect } from "node:util";
 import { generateText, Output, stepCountIs, streamText, tool } from "ai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { CredentialsError, createTokenProvider } from "../../src/auth/index.js";
-import { SageMakerOpenAIError } from "../../src/errors.js";
-import { type LocalEndpoint, startLocalEndpoint } from "../../src/local/index.js";
+import type { LocalEndpoint } from "../../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../../tools/index.js";
-import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { sagemakerErrorCode as codeOf } from "../helpers/error-code.js";
+import {
+  accessLogOfEachTest,
+  startDemoModelsEndpoint,
+  TEST_CREDENTIALS,
+} from "../helpers/local-endpoint.js";
 
 let local: LocalEndpoint;
 
 beforeAll(async () => {
-  local = await startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
-      demo: { backend: { type: "demo" } },
-      hermes: { backend: { type: "demo", toolCalls: "hermes" } },
-      agents: {
-        inferenceComponents: {
-          coder: { backend: { type: "demo", script: "coder" } },
-          reviewer: { backend: { type: "demo", script: "reviewer" } },
-        },
-      },
-    },
-  });
+  local = await startDemoModelsEndpoint();
 });
 afterAll(async () => local?.close());
 
-let logStart = 0;
-beforeEach(() => {
-  logStart = local.requests.length;
-});
-function requestsOfThisTest() {
-  return local.requests.slice(logStart);
-}
+const requestsOfThisTest = accessLogOfEachTest(() => local);
 
 const target = { region: "us-west-2", credentials: TEST_CREDENTIALS } as const;
 
@@ -260,16 +245,6 @@ describe("the AI SDK on createSageMakerOpenAI", () => {
 });
 
 describe("createSageMakerOpenAI options", () => {
-  function codeOf(create: () => unknown): string | undefined {
-    try {
-      create();
-    } catch (error) {
-      expect(error).toBeInstanceOf(SageMakerOpenAIError);
-      return (error as SageMakerOpenAIError).code;
-    }
-    return undefined;
-  }
-
   it("validates options, names and base URL before any request", () => {
     expect(codeOf(() => createSageMakerOpenAI(undefined as never))).toBe("INVALID_OPTIONS");
     expect(codeOf(() => createSageMakerOpenAI({ ...target, endpointName: "a b" }))).toBe(

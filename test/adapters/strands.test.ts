@@ -4,45 +4,30 @@
  */
 import { inspect } from "node:util";
 import { Agent, ModelError, tool } from "@strands-agents/sdk";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { sagemakerStrandsModel } from "../../src/adapters/strands/index.js";
 import { CredentialsError, createTokenProvider } from "../../src/auth/index.js";
-import { SageMakerOpenAIError } from "../../src/errors.js";
-import { type LocalEndpoint, startLocalEndpoint } from "../../src/local/index.js";
+import type { LocalEndpoint } from "../../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../../tools/index.js";
-import { echoBackend, TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { sagemakerErrorCode as codeOf } from "../helpers/error-code.js";
+import {
+  accessLogOfEachTest,
+  echoBackend,
+  startDemoModelsEndpoint,
+  TEST_CREDENTIALS,
+} from "../helpers/local-endpoint.js";
 
 const echo = echoBackend();
 let local: LocalEndpoint;
 
 beforeAll(async () => {
-  local = await startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
-      demo: { backend: { type: "demo" } },
-      echo: { backend: echo },
-      hermes: { backend: { type: "demo", toolCalls: "hermes" } },
-      agents: {
-        inferenceComponents: {
-          coder: { backend: { type: "demo", script: "coder" } },
-          reviewer: { backend: { type: "demo", script: "reviewer" } },
-        },
-      },
-    },
-  });
+  local = await startDemoModelsEndpoint({ echo: { backend: echo } });
 });
 afterAll(async () => local?.close());
 
-let logStart = 0;
-beforeEach(() => {
-  logStart = local.requests.length;
-});
 /** The access-log entries of the current test. */
-function requestsOfThisTest() {
-  return local.requests.slice(logStart);
-}
+const requestsOfThisTest = accessLogOfEachTest(() => local);
 
 /** A Strands calculator tool over the package's safe evaluator; records what it was asked. */
 function calculatorTool(calls: string[]) {
@@ -229,16 +214,6 @@ describe("a Strands agent on sagemakerStrandsModel", () => {
 });
 
 describe("sagemakerStrandsModel options", () => {
-  function codeOf(create: () => unknown): string | undefined {
-    try {
-      create();
-    } catch (error) {
-      expect(error).toBeInstanceOf(SageMakerOpenAIError);
-      return (error as SageMakerOpenAIError).code;
-    }
-    return undefined;
-  }
-
   it("refuses options that would bypass the token or the URL", () => {
     for (const extra of [
       { apiKey: "sk-test" },

@@ -6,6 +6,7 @@
  * cannot send.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { beforeEach } from "vitest";
 import { generateToken } from "../../src/auth/index.js";
 import type {
   BackendResponse,
@@ -13,6 +14,8 @@ import type {
   ChatCompletionRequestBody,
 } from "../../src/local/backend.js";
 import {
+  type AccessLogEntry,
+  type EndpointConfig,
   type LocalEndpoint,
   type LocalEndpointConfig,
   startLocalEndpoint,
@@ -129,6 +132,44 @@ export async function startTestEndpoint(
     ...overrides,
   });
   return Object.assign(local, { backend });
+}
+
+/**
+ * Starts a local endpoint with test credentials and the demo model as
+ * `demo` (single model), `hermes` (tool calls as `<tool_call>` text) and
+ * `agents` (components `coder` and `reviewer` on their scripts), plus `extra`.
+ */
+export function startDemoModelsEndpoint(
+  extra: Record<string, EndpointConfig> = {},
+): Promise<LocalEndpoint> {
+  return startLocalEndpoint({
+    region: "us-west-2",
+    credentials: [{ ...TEST_CREDENTIALS }],
+    endpoints: {
+      demo: { backend: { type: "demo" } },
+      ...extra,
+      hermes: { backend: { type: "demo", toolCalls: "hermes" } },
+      agents: {
+        inferenceComponents: {
+          coder: { backend: { type: "demo", script: "coder" } },
+          reviewer: { backend: { type: "demo", script: "reviewer" } },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * Marks the endpoint's access log before each test (a `beforeEach` hook) and
+ * returns a function giving the entries of the current test. `endpoint` is
+ * called then, so it may return one started in `beforeAll`.
+ */
+export function accessLogOfEachTest(endpoint: () => LocalEndpoint): () => AccessLogEntry[] {
+  let start = 0;
+  beforeEach(() => {
+    start = endpoint().requests.length;
+  });
+  return () => endpoint().requests.slice(start);
 }
 
 /** A raw HTTP answer. */

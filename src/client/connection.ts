@@ -7,7 +7,11 @@
 import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
 import type { CredentialsSource } from "../auth/credentials.js";
 import { resolveRegion } from "../auth/region.js";
-import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
+import {
+  createTokenProvider,
+  type SageMakerTokenProvider,
+  type TokenProviderOptions,
+} from "../auth/token-provider.js";
 import { ValidationError } from "../errors.js";
 
 /** Where to send requests and how to authenticate; shared by every client factory. */
@@ -39,6 +43,15 @@ export interface SageMakerConnection {
   tokenProvider: SageMakerTokenProvider;
 }
 
+/** How {@link resolveSageMakerConnection} makes a token provider when none is given. */
+export interface ConnectionInternals {
+  /**
+   * Creates the provider from the resolved options. Default `createTokenProvider`;
+   * the LangChain model passes one that signs with a correctable clock.
+   */
+  createTokenProvider?: (options: Omit<TokenProviderOptions, "clock">) => SageMakerTokenProvider;
+}
+
 /**
  * Validates and resolves {@link SageMakerConnectionOptions}. Throws
  * `INVALID_OPTIONS` for a token provider combined with the options it
@@ -48,6 +61,7 @@ export interface SageMakerConnection {
  */
 export function resolveSageMakerConnection(
   options: SageMakerConnectionOptions,
+  internals: ConnectionInternals = {},
 ): SageMakerConnection {
   const { credentials, tokenExpiresIn, tokenRefresh, tokenProvider } = options;
   if (tokenProvider !== undefined) {
@@ -77,7 +91,7 @@ export function resolveSageMakerConnection(
     baseURL,
     tokenProvider:
       tokenProvider ??
-      createTokenProvider({
+      (internals.createTokenProvider ?? createTokenProvider)({
         region,
         ...(credentials === undefined ? {} : { credentials }),
         ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),

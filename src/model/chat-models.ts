@@ -4,9 +4,11 @@
  * small classifier); each gets its own `ChatSageMakerOpenAI`, and all of them
  * share one token provider and one keep-alive connection pool.
  */
-import type { CredentialsSource } from "../auth/credentials.js";
-import { resolveRegion } from "../auth/region.js";
-import { createTokenProvider, type SageMakerTokenProvider } from "../auth/token-provider.js";
+import type { SageMakerTokenProvider } from "../auth/token-provider.js";
+import {
+  resolveSageMakerConnection,
+  type SageMakerConnectionOptions,
+} from "../client/connection.js";
 import { ValidationError } from "../errors.js";
 import { ChatSageMakerOpenAI } from "./chat-model.js";
 import { createSkewCorrectingTokenProvider } from "./clock-skew.js";
@@ -33,26 +35,15 @@ export interface SageMakerComponentModelOptions
   inferenceComponentName?: string;
 }
 
-/** Options of {@link createSageMakerChatModels}. */
-export interface SageMakerChatModelsOptions<K extends string> {
-  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
-  region?: string;
-  /** The endpoint hosting the components. */
-  endpointName: string;
+/**
+ * Options of {@link createSageMakerChatModels}: the endpoint and authentication
+ * every model shares ({@link SageMakerConnectionOptions} without a component),
+ * the components, the pool.
+ */
+export interface SageMakerChatModelsOptions<K extends string>
+  extends Omit<SageMakerConnectionOptions, "inferenceComponentName"> {
   /** One entry per model: its key names the model (and, by default, the component). */
   components: Record<K, SageMakerComponentModelOptions>;
-  /** Credentials for the shared token provider. Default: the Node default chain. */
-  credentials?: CredentialsSource;
-  /** Token lifetime in seconds (1..43200). Default 900. */
-  tokenExpiresIn?: number;
-  /** `cached` (default) or `per-request` minting. */
-  tokenRefresh?: "cached" | "per-request";
-  /** Use this token provider instead of creating one (then not with credentials/tokenExpiresIn/tokenRefresh). */
-  tokenProvider?: SageMakerTokenProvider;
-  /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint). */
-  baseURL?: string | URL;
-  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
-  allowInsecureHttp?: boolean;
   /** Most sockets the shared pool opens to the endpoint. Default 64. Not with `pool`. */
   maxSockets?: number;
   /** Idle socket lifetime in ms. Default 60,000. Not with `pool`. */
@@ -127,26 +118,13 @@ export function createSageMakerChatModels<K extends string>(
       "Pass either pool or maxSockets/keepAliveTimeoutMs: the pool already decides them.",
     );
   }
-  if (
-    options.tokenProvider !== undefined &&
-    (options.credentials !== undefined ||
-      options.tokenExpiresIn !== undefined ||
-      options.tokenRefresh !== undefined)
-  ) {
-    throw invalid("Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh.");
-  }
-  const region = resolveRegion(options.region);
-  const providerOptions = {
-    region,
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    ...(options.tokenExpiresIn === undefined ? {} : { expiresIn: options.tokenExpiresIn }),
-    ...(options.tokenRefresh === undefined ? {} : { mode: options.tokenRefresh }),
-  };
-  const tokenProvider =
-    options.tokenProvider ??
-    (options.correctClockSkew === false
-      ? createTokenProvider(providerOptions)
-      : createSkewCorrectingTokenProvider(providerOptions));
+  // Settled once, so one token provider (and one mint) serves every model.
+  const { region, tokenProvider } = resolveSageMakerConnection(
+    options,
+    options.correctClockSkew === false
+      ? {}
+      : { createTokenProvider: createSkewCorrectingTokenProvider },
+  );
   const ownsPool = options.pool === undefined;
   const pool =
     options.pool ??

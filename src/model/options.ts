@@ -6,10 +6,11 @@
  * delegates from the fields it is given.
  */
 import type { ChatOpenAIFields, ClientOptions } from "@langchain/openai";
-import type { CredentialsSource } from "../auth/credentials.js";
-import { resolveRegion } from "../auth/region.js";
 import type { SageMakerTokenProvider } from "../auth/token-provider.js";
-import { resolveSageMakerConnection } from "../client/connection.js";
+import {
+  resolveSageMakerConnection,
+  type SageMakerConnectionOptions,
+} from "../client/connection.js";
 import { ValidationError } from "../errors.js";
 import { type ClockSkew, clockSkewOf, createSkewCorrectingTokenProvider } from "./clock-skew.js";
 import type { InlineReasoningOptions } from "./reasoning/inline.js";
@@ -19,41 +20,18 @@ import type { RetryOptions } from "./retry.js";
 export type ToolCallParserMode = "auto" | "hermes" | "none";
 
 /**
- * Constructor fields of `ChatSageMakerOpenAI`: where the endpoint is, how to
- * authenticate, how to read the container's output, how to retry, plus every
- * `ChatOpenAI` field except those that would change authentication or the API
- * used (`apiKey`, `openAIApiKey`, `useResponsesApi` and the inner delegates).
+ * Constructor fields of `ChatSageMakerOpenAI`: where the endpoint is and how to
+ * authenticate ({@link SageMakerConnectionOptions}; `configuration.baseURL` is
+ * read like `baseURL`), how to read the container's output, how to retry, plus
+ * every `ChatOpenAI` field except those that would change authentication or the
+ * API used (`apiKey`, `openAIApiKey`, `useResponsesApi` and the inner delegates).
  */
 export interface ChatSageMakerOpenAIFields
   extends Omit<
-    ChatOpenAIFields,
-    "apiKey" | "openAIApiKey" | "useResponsesApi" | "completions" | "responses" | "model"
-  > {
-  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
-  region?: string;
-  /** The SageMaker endpoint name. */
-  endpointName: string;
-  /** An inference component of the endpoint; requests then go to that component. */
-  inferenceComponentName?: string;
-  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
-  credentials?: CredentialsSource;
-  /** Lifetime of each token in seconds, 1..43200. Default 900. Not with `tokenProvider`. */
-  tokenExpiresIn?: number;
-  /**
-   * `cached` (default): reuse a token until shortly before it expires.
-   * `per-request`: mint one for every HTTP request. Not with `tokenProvider`.
-   */
-  tokenRefresh?: "cached" | "per-request";
-  /** An existing token provider, e.g. one shared by the models of several inference components. */
-  tokenProvider?: SageMakerTokenProvider;
-  /**
-   * Replaces the SageMaker runtime origin (a VPC endpoint, the local endpoint);
-   * see `sagemakerOpenAIBaseURL`. `configuration.baseURL` is read the same way.
-   * Must be https, or http to a loopback host.
-   */
-  baseURL?: string | URL;
-  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
-  allowInsecureHttp?: boolean;
+      ChatOpenAIFields,
+      "apiKey" | "openAIApiKey" | "useResponsesApi" | "completions" | "responses" | "model"
+    >,
+    SageMakerConnectionOptions {
   /** Sent as `model`; SageMaker routes by URL, so `""` (the default) works with vLLM. */
   model?: string;
   /**
@@ -155,37 +133,12 @@ export function resolveSetup(fields: ChatSageMakerOpenAIFields): ResolvedSetup {
     throw invalid("baseURL and configuration.baseURL disagree; pass only one.");
   }
   const correct = fields.correctClockSkew !== false;
-  const { credentials, tokenExpiresIn, tokenRefresh } = fields;
-  // Skew correction needs a provider whose clock we own: create it here, with the
-  // same defaults the shared resolver would use, unless the caller brings one.
-  const ownProvider =
-    fields.tokenProvider === undefined && correct
-      ? createSkewCorrectingTokenProvider({
-          region: resolveRegion(fields.region),
-          ...(credentials === undefined ? {} : { credentials }),
-          ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
-          ...(tokenRefresh === undefined ? {} : { mode: tokenRefresh }),
-        })
-      : undefined;
   const explicitBase = fields.baseURL ?? configBaseURL ?? undefined;
-  const connection = resolveSageMakerConnection({
-    ...(fields.region === undefined ? {} : { region: fields.region }),
-    endpointName: fields.endpointName,
-    ...(fields.inferenceComponentName === undefined
-      ? {}
-      : { inferenceComponentName: fields.inferenceComponentName }),
-    ...(explicitBase === undefined ? {} : { baseURL: explicitBase }),
-    allowInsecureHttp: fields.allowInsecureHttp === true,
-    ...(ownProvider === undefined
-      ? {
-          ...(fields.tokenProvider === undefined ? {} : { tokenProvider: fields.tokenProvider }),
-          ...(credentials === undefined ? {} : { credentials }),
-          ...(tokenExpiresIn === undefined ? {} : { tokenExpiresIn }),
-          ...(tokenRefresh === undefined ? {} : { tokenRefresh }),
-        }
-      : { tokenProvider: ownProvider }),
-  });
-  const { region, baseURL, tokenProvider } = connection;
+  // Skew correction needs a provider whose clock we own, unless the caller brings one.
+  const { region, baseURL, tokenProvider } = resolveSageMakerConnection(
+    { ...fields, ...(explicitBase === undefined ? {} : { baseURL: explicitBase }) },
+    correct ? { createTokenProvider: createSkewCorrectingTokenProvider } : {},
+  );
   return {
     target: {
       region,

@@ -36,6 +36,40 @@ export interface SageMakerConnectionOptions {
   allowInsecureHttp?: boolean;
 }
 
+// Every key of SageMakerConnectionOptions; the type makes a missing or extra key a compile error.
+const CONNECTION_KEYS: Record<keyof SageMakerConnectionOptions, true> = {
+  region: true,
+  endpointName: true,
+  inferenceComponentName: true,
+  credentials: true,
+  tokenExpiresIn: true,
+  tokenRefresh: true,
+  tokenProvider: true,
+  baseURL: true,
+  allowInsecureHttp: true,
+};
+
+/**
+ * Splits a factory's options into the {@link SageMakerConnectionOptions} that
+ * are set and everything else (what goes to the framework's own object).
+ *
+ * @internal Used by the package's client factories.
+ */
+export function splitConnectionOptions<T extends SageMakerConnectionOptions>(
+  options: T,
+): { connection: SageMakerConnectionOptions; rest: Omit<T, keyof SageMakerConnectionOptions> } {
+  const connection: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(CONNECTION_KEYS, key)) rest[key] = value;
+    else if (value !== undefined) connection[key] = value;
+  }
+  return {
+    connection: connection as unknown as SageMakerConnectionOptions,
+    rest: rest as Omit<T, keyof SageMakerConnectionOptions>,
+  };
+}
+
 /** The settled connection: a validated region and base URL, and the provider of tokens for it. */
 export interface SageMakerConnection {
   region: string;

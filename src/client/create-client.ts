@@ -8,6 +8,7 @@ import {
   invalidOptions,
   resolveSageMakerConnection,
   type SageMakerConnectionOptions,
+  splitConnectionOptions,
 } from "./connection.js";
 
 /**
@@ -99,20 +100,9 @@ export function createSageMakerOpenAIClient(options: SageMakerOpenAIClientOption
       "createSageMakerOpenAIClient takes an options object with at least endpointName.",
     );
   }
-  // The connection options are settled below; the rest go to the OpenAI SDK as they are.
-  const {
-    region,
-    endpointName,
-    inferenceComponentName,
-    credentials,
-    tokenExpiresIn,
-    tokenRefresh,
-    tokenProvider,
-    baseURL,
-    allowInsecureHttp,
-    ...openAIOptions
-  } = options;
+  // The connection options are settled here; the rest go to the OpenAI SDK as they are.
   const connection = resolveSageMakerConnection(options);
+  const openAIOptions = splitConnectionOptions(options).rest;
   return new SageMakerOpenAI({
     ...openAIOptions,
     apiKey: connection.tokenProvider,

@@ -12,8 +12,10 @@ import type {
   OpenAIChatConfig,
   OpenAIModel as StrandsOpenAIModel,
 } from "@strands-agents/sdk/models/openai";
-import type { CredentialsSource } from "../../auth/credentials.js";
-import type { SageMakerTokenProvider } from "../../auth/token-provider.js";
+import {
+  type SageMakerConnectionOptions,
+  splitConnectionOptions,
+} from "../../client/connection.js";
 import {
   createSageMakerOpenAIClient,
   type SageMakerOpenAIClientOptions,
@@ -38,14 +40,7 @@ const { OpenAIModel } = await loadOptionalPeer({
  */
 export type SageMakerStrandsClientOptions = Omit<
   SageMakerOpenAIClientOptions,
-  | "region"
-  | "endpointName"
-  | "inferenceComponentName"
-  | "credentials"
-  | "tokenExpiresIn"
-  | "tokenProvider"
-  | "baseURL"
-  | "allowInsecureHttp"
+  keyof SageMakerConnectionOptions
 >;
 
 /**
@@ -53,23 +48,7 @@ export type SageMakerStrandsClientOptions = Omit<
  * authenticate, and any Strands `OpenAIModel` chat setting (`modelId`,
  * `temperature`, `maxTokens`, `topP`, `params`, ...).
  */
-export interface SageMakerStrandsModelOptions extends OpenAIChatConfig {
-  /** AWS region. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's region. */
-  region?: string;
-  /** The SageMaker endpoint name. */
-  endpointName: string;
-  /** An inference component of that endpoint to route to. */
-  inferenceComponentName?: string;
-  /** Credentials to sign tokens with. Default: the Node default chain. Not with `tokenProvider`. */
-  credentials?: CredentialsSource;
-  /** Token lifetime in seconds for the provider created here (default 900). Not with `tokenProvider`. */
-  tokenExpiresIn?: number;
-  /** An existing token provider, e.g. one shared by the models of several inference components. */
-  tokenProvider?: SageMakerTokenProvider;
-  /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint); see `sagemakerOpenAIBaseURL`. */
-  baseURL?: string | URL;
-  /** Permit a plain-`http:` `baseURL` to a non-loopback host. Default false. */
-  allowInsecureHttp?: boolean;
+export interface SageMakerStrandsModelOptions extends OpenAIChatConfig, SageMakerConnectionOptions {
   /** Options for the underlying OpenAI client (timeout, retries, fetch, headers). */
   clientOptions?: SageMakerStrandsClientOptions;
   /**
@@ -121,29 +100,8 @@ export function sagemakerStrandsModel(options: SageMakerStrandsModelOptions): St
         "the SageMaker base URL); remove them, and pass client settings as clientOptions.",
     );
   }
-  const {
-    region,
-    endpointName,
-    inferenceComponentName,
-    credentials,
-    tokenExpiresIn,
-    tokenProvider,
-    baseURL,
-    allowInsecureHttp,
-    clientOptions,
-    modelId,
-    ...modelConfig
-  } = options;
-  const client = createSageMakerOpenAIClient({
-    ...clientOptions,
-    region,
-    endpointName,
-    inferenceComponentName,
-    credentials,
-    tokenExpiresIn,
-    tokenProvider,
-    baseURL,
-    allowInsecureHttp,
-  });
+  const { clientOptions, modelId, ...rest } = options;
+  const { connection, rest: modelConfig } = splitConnectionOptions(rest);
+  const client = createSageMakerOpenAIClient({ ...clientOptions, ...connection });
   return new OpenAIModel({ ...modelConfig, api: "chat", modelId: modelId ?? "", client });
 }

@@ -5,24 +5,28 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
   DescribeEndpointCommand,
   DescribeModelCommand,
-  SageMakerClient,
+  type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeploymentStep, planDeployment } from "../../src/deploy/index.js";
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from "../helpers/moto.js";
+import {
+  sagemakerResourceExists as exists,
+  type MotoSageMaker,
+  TEST_ROLE_ARN as ROLE,
+  startMotoSageMaker,
+} from "../helpers/deploy.js";
+import { MOTO_CREDENTIALS, type Moto } from "../helpers/moto.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 const MAIN = join(ROOT, "src/cli/main.ts");
-const ROLE = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/SageMakerExecution`;
-
+let aws: MotoSageMaker;
 let moto: Moto;
 let client: SageMakerClient;
 let dir: string;
@@ -53,31 +57,12 @@ async function cli(...args: string[]): Promise<Outcome> {
   }
 }
 
-async function exists(send: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await send();
-    return true;
-  } catch (error) {
-    if (error instanceof Error && /could not find/i.test(error.message)) return false;
-    throw error;
-  }
-}
-
 beforeAll(async () => {
-  moto = await startMoto();
-  client = new SageMakerClient({
-    region: "us-west-2",
-    endpoint: moto.endpoint,
-    credentials: MOTO_CREDENTIALS,
-  });
-  dir = await mkdtemp(join(tmpdir(), "deploy-cli-"));
+  aws = await startMotoSageMaker("deploy-cli-");
+  ({ moto, client, dir } = aws);
 });
 
-afterAll(async () => {
-  client?.destroy();
-  await moto?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => aws?.close());
 
 // Each run starts a Node process with tsx (about 2 s on the shared 2-core machine).
 describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {

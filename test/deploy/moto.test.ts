@@ -3,14 +3,13 @@
  * to an emulated SageMaker API. moto's instance-type list predates ml.g6, so
  * these tests deploy on ml.g4dn.xlarge (and use that gap to test a rejected call).
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
-  SageMakerClient,
+  type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,12 +21,18 @@ import {
   deployEndpoint,
   readDeploymentRecord,
 } from "../../src/deploy/index.js";
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from "../helpers/moto.js";
+import {
+  ARTICLE_ENV,
+  ARTICLE_IMAGE,
+  sagemakerResourceExists as exists,
+  type MotoSageMaker,
+  TEST_ROLE_ARN as ROLE,
+  startMotoSageMaker,
+} from "../helpers/deploy.js";
 
 const REGION = "us-west-2";
-const ROLE = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/SageMakerExecution`;
 
-let moto: Moto;
+let aws: MotoSageMaker;
 let client: SageMakerClient;
 let dir: string;
 let counter = 0;
@@ -38,31 +43,12 @@ function uniqueSuffix(): string {
   return `${process.pid}${Date.now() % 1_000_000}${counter}`;
 }
 
-async function exists(send: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await send();
-    return true;
-  } catch (error) {
-    if (error instanceof Error && /could not find/i.test(error.message)) return false;
-    throw error;
-  }
-}
-
 beforeAll(async () => {
-  moto = await startMoto();
-  client = new SageMakerClient({
-    region: REGION,
-    endpoint: moto.endpoint,
-    credentials: MOTO_CREDENTIALS,
-  });
-  dir = await mkdtemp(join(tmpdir(), "deploy-moto-"));
+  aws = await startMotoSageMaker("deploy-moto-");
+  ({ client, dir } = aws);
 });
 
-afterAll(async () => {
-  client?.destroy();
-  await moto?.stop();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => aws?.close());
 
 describe("single-model endpoint on moto", () => {
   it("creates model, config and endpoint, waits for InService, and cleans all of it up twice", async () => {
@@ -92,17 +78,8 @@ describe("single-model endpoint on moto", () => {
     // What moto now holds is what the article's Python would have created.
     const model = await client.send(new DescribeModelCommand({ ModelName: names.model }));
     expect(model.ExecutionRoleArn).toBe(ROLE);
-    expect(model.PrimaryContainer?.Image).toBe(
-      "763104351884.dkr.ecr.us-west-2.amazonaws.com/vllm:0.20.2-gpu-py312-cu130-ubuntu22.04-sagemaker",
-    );
-    expect(model.PrimaryContainer?.Environment).toEqual({
-      HF_MODEL_ID: "Qwen/Qwen3-4B",
-      SM_VLLM_TENSOR_PARALLEL_SIZE: "1",
-      SM_VLLM_MAX_NUM_SEQS: "4",
-      SM_VLLM_ENABLE_AUTO_TOOL_CHOICE: "true",
-      SM_VLLM_TOOL_CALL_PARSER: "hermes",
-      SAGEMAKER_ENABLE_LOAD_AWARE: "1",
-    });
+    expect(model.PrimaryContainer?.Image).toBe(ARTICLE_IMAGE);
+    expect(model.PrimaryContainer?.Environment).toEqual(ARTICLE_ENV);
     const config = await client.send(
       new DescribeEndpointConfigCommand({ EndpointConfigName: names.config }),
     );

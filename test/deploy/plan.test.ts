@@ -17,18 +17,7 @@ import {
   resolvePlan,
 } from "../../src/deploy/index.js";
 import { SageMakerOpenAIError, ValidationError } from "../../src/errors.js";
-
-const ROLE = "arn:aws:iam::123456789012:role/SageMakerExecution";
-const IMAGE =
-  "763104351884.dkr.ecr.us-west-2.amazonaws.com/vllm:0.20.2-gpu-py312-cu130-ubuntu22.04-sagemaker";
-const ARTICLE_ENV = {
-  HF_MODEL_ID: "Qwen/Qwen3-4B",
-  SM_VLLM_TENSOR_PARALLEL_SIZE: "1",
-  SM_VLLM_MAX_NUM_SEQS: "4",
-  SM_VLLM_ENABLE_AUTO_TOOL_CHOICE: "true",
-  SM_VLLM_TOOL_CALL_PARSER: "hermes",
-  SAGEMAKER_ENABLE_LOAD_AWARE: "1",
-};
+import { ARTICLE_ENV, ARTICLE_IMAGE as IMAGE, TEST_ROLE_ARN as ROLE } from "../helpers/deploy.js";
 
 function planError(run: () => unknown): DeploymentPlanError | ValidationError {
   try {

@@ -6,15 +6,11 @@
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DeploymentError } from "./errors.js";
-import {
-  type PollOptions,
-  pollUntil,
-  type ResolvedPollOptions,
-  resolvePollOptions,
-} from "./poll.js";
+import { type PollOptions, type ResolvedPollOptions, resolvePollOptions } from "./poll.js";
 import { type DeploymentRecord, parseDeploymentRecord } from "./record.js";
-import { callFailed, describeStatus, isNotFound, sageMakerClientFor, send } from "./sagemaker.js";
+import { callFailed, isNotFound, sageMakerClientFor, send } from "./sagemaker.js";
 import { type CleanupStep, type DeleteCall, resourceName, type WaitStep } from "./steps.js";
+import { type WaitingEvent, waitForState } from "./wait.js";
 
 /** What happened to one resource. `planned` is a dry run's answer. */
 export type CleanupOutcome = "deleted" | "already-gone" | "planned";
@@ -31,14 +27,7 @@ export type CleanupEvent =
   /** A delete call finished: the resource is being deleted, or did not exist. */
   | ({ type: "step" } & CleanupStepResult)
   /** An inference component is still there. */
-  | {
-      type: "waiting";
-      operation: WaitStep["operation"];
-      name: string;
-      status: string;
-      attempt: number;
-      maxAttempts: number;
-    }
+  | WaitingEvent
   /** An inference component is gone. */
   | { type: "gone"; operation: WaitStep["operation"]; name: string };
 
@@ -108,26 +97,9 @@ async function waitGone(
   emit: (event: CleanupEvent) => void,
 ): Promise<void> {
   const name = resourceName(step);
-  let last = "unknown";
-  const gone = await pollUntil(async (attempt) => {
-    try {
-      // A component that failed may report Failed before Deleting, so any status means "keep waiting".
-      last = (await describeStatus(client, step)).status;
-    } catch (error) {
-      if (isNotFound(error)) return true;
-      throw callFailed(step.operation, error, record);
-    }
-    emit({
-      type: "waiting",
-      operation: step.operation,
-      name,
-      status: last,
-      attempt,
-      maxAttempts: poll.maxAttempts,
-    });
-    return false;
-  }, poll);
-  if (!gone) {
+  // A component that failed may report Failed before Deleting, so any status means "keep waiting".
+  const { reached, last } = await waitForState(client, step, poll, record, emit);
+  if (!reached) {
     throw new DeploymentError(
       "CLEANUP_TIMEOUT",
       `Inference component ${name} was still ${last} after ${poll.maxAttempts} checks; ` +

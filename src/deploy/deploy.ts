@@ -6,12 +6,7 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DeploymentError } from "./errors.js";
 import { type DeploymentPlan, type ResolvedPlan, resolvePlan } from "./plan.js";
-import {
-  type PollOptions,
-  pollUntil,
-  type ResolvedPollOptions,
-  resolvePollOptions,
-} from "./poll.js";
+import { type PollOptions, type ResolvedPollOptions, resolvePollOptions } from "./poll.js";
 import {
   createRecordFile,
   type DeploymentRecord,
@@ -19,7 +14,7 @@ import {
   noteCreated,
   updateRecordFile,
 } from "./record.js";
-import { callFailed, describeStatus, sageMakerClientFor, send } from "./sagemaker.js";
+import { callFailed, sageMakerClientFor, send } from "./sagemaker.js";
 import {
   type CreateCall,
   type DeploymentStep,
@@ -27,6 +22,7 @@ import {
   resourceName,
   type WaitStep,
 } from "./steps.js";
+import { type WaitingEvent, waitForState } from "./wait.js";
 import { capacityWarnings, costWarning } from "./warnings.js";
 
 /** Progress of {@link deployEndpoint}, for a log or a terminal. */
@@ -38,14 +34,7 @@ export type DeployEvent =
   /** SageMaker accepted a create call (the resource may still be starting). */
   | { type: "created"; operation: CreateCall["operation"]; name: string }
   /** A status check found the resource not yet `InService`. */
-  | {
-      type: "waiting";
-      operation: WaitStep["operation"];
-      name: string;
-      status: string;
-      attempt: number;
-      maxAttempts: number;
-    }
+  | WaitingEvent
   /** The resource is `InService`. */
   | { type: "in-service"; operation: WaitStep["operation"]; name: string };
 
@@ -120,39 +109,20 @@ async function waitInService(
 ): Promise<void> {
   const name = resourceName(step);
   const what = step.operation === "DescribeEndpoint" ? "Endpoint" : "Inference component";
-  let last = "unknown";
-  const done = await pollUntil(async (attempt) => {
-    let status: Awaited<ReturnType<typeof describeStatus>>;
-    try {
-      status = await describeStatus(client, step);
-    } catch (error) {
-      throw callFailed(step.operation, error, record);
-    }
-    last = status.status;
-    if (status.status === "InService") return true;
-    if (FAILED.has(status.status)) {
-      const reason = status.failureReason ?? "SageMaker gave no FailureReason";
-      throw new DeploymentError(
-        "DEPLOY_FAILED",
-        `${what} ${name} is ${status.status}: ${reason}. Check its CloudWatch logs, then clean up with the record.`,
-        {
-          operation: step.operation,
-          failureReason: status.failureReason,
-          record: structuredClone(record),
-        },
-      );
-    }
-    emit({
-      type: "waiting",
-      operation: step.operation,
-      name,
-      status: status.status,
-      attempt,
-      maxAttempts: poll.maxAttempts,
-    });
-    return false;
-  }, poll);
-  if (!done) {
+  const { reached, last } = await waitForState(client, step, poll, record, emit, (status) => {
+    if (!FAILED.has(status.status)) return;
+    const reason = status.failureReason ?? "SageMaker gave no FailureReason";
+    throw new DeploymentError(
+      "DEPLOY_FAILED",
+      `${what} ${name} is ${status.status}: ${reason}. Check its CloudWatch logs, then clean up with the record.`,
+      {
+        operation: step.operation,
+        failureReason: status.failureReason,
+        record: structuredClone(record),
+      },
+    );
+  });
+  if (!reached) {
     throw new DeploymentError(
       "DEPLOY_TIMEOUT",
       `${what} ${name} was still ${last} after ${poll.maxAttempts} checks ${poll.pollIntervalMs / 1000} s apart. ` +

@@ -5,22 +5,29 @@
  */
 import { HumanMessage, type ToolMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Agent } from "../../agents/index.js";
 import { SageMakerOpenAIError } from "../../src/errors.js";
 import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
 import { calculatorTool } from "../../tools/index.js";
-import { chatModel, componentsHit, recordingBackend, startAgentsEndpoint } from "./helpers.js";
+import { agentsEndpointForTest, chatModel, componentsHit, recordingBackend } from "./helpers.js";
 
 const TASK = "Write a function that converts Celsius to Fahrenheit.";
 const CODER_PROMPT = "You are an expert Python developer. Output ONLY the code.";
 
-let local: LocalEndpoint | undefined;
-afterEach(async () => {
-  await local?.close();
-  local = undefined;
-});
+/** Every event the coder agent (with the calculator) streams for TASK on `endpoint`. */
+async function coderEvents(endpoint: LocalEndpoint) {
+  const agent = new Agent({
+    name: "coder",
+    model: chatModel(endpoint, "coder"),
+    systemPrompt: CODER_PROMPT,
+    tools: [calculatorTool],
+  });
+  const events = [];
+  for await (const event of agent.stream(TASK)) events.push(event);
+  return events;
+}
 
 const explodingTool = tool(
   async (): Promise<string> => {
@@ -84,7 +91,7 @@ function malformedArgumentsBackend(): ChatBackend & { bodies: unknown[] } {
 
 describe("Agent against the demo coder", () => {
   it("calls the calculator, then answers with code using its result", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const agent = new Agent({
       name: "coder",
       model: chatModel(local, "coder"),
@@ -103,15 +110,8 @@ describe("Agent against the demo coder", () => {
   });
 
   it("streams model starts, tokens, the tool call with its arguments, its result and the answer", async () => {
-    local = await startAgentsEndpoint();
-    const agent = new Agent({
-      name: "coder",
-      model: chatModel(local, "coder"),
-      systemPrompt: CODER_PROMPT,
-      tools: [calculatorTool],
-    });
-    const events = [];
-    for await (const event of agent.stream(TASK)) events.push(event);
+    const local = await agentsEndpointForTest();
+    const events = await coderEvents(local);
     const kinds = events.map((event) => event.type).filter((type) => type !== "token");
     expect(kinds).toEqual(["model_start", "tool_call", "tool_result", "model_start", "final"]);
     const call = events.find((event) => event.type === "tool_call");
@@ -132,17 +132,10 @@ describe("Agent against the demo coder", () => {
   });
 
   it("reads tool calls a container writes as hermes <tool_call> text", async () => {
-    local = await startAgentsEndpoint({
+    const local = await agentsEndpointForTest({
       coder: { type: "demo", script: "coder", toolCalls: "hermes" },
     });
-    const agent = new Agent({
-      name: "coder",
-      model: chatModel(local, "coder"),
-      systemPrompt: CODER_PROMPT,
-      tools: [calculatorTool],
-    });
-    const events = [];
-    for await (const event of agent.stream(TASK)) events.push(event);
+    const events = await coderEvents(local);
     const call = events.find((event) => event.type === "tool_call");
     expect(call).toMatchObject({ name: "calculator", args: { expression: "9 / 5" } });
     const final = events.at(-1);
@@ -153,7 +146,7 @@ describe("Agent against the demo coder", () => {
   });
 
   it("streams the model's reasoning separately from its answer", async () => {
-    local = await startAgentsEndpoint({
+    const local = await agentsEndpointForTest({
       coder: { type: "demo", script: "coder", reasoning: true },
     });
     const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
@@ -169,7 +162,7 @@ describe("Agent against the demo coder", () => {
   });
 
   it("continues a conversation passed as messages", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
     const result = await agent.invoke([new HumanMessage(TASK)]);
     // No tools: the demo writes the first version straight away.
@@ -190,7 +183,7 @@ describe("Agent loop bound", () => {
         ],
       },
     });
-    local = await startAgentsEndpoint({ coder: backend });
+    const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
       name: "looper",
       model: chatModel(local, "coder"),
@@ -207,7 +200,7 @@ describe("Agent loop bound", () => {
 
   it("with maxSteps 1 answers at once without offering tools", async () => {
     const backend = recordingBackend({ type: "demo", script: "coder" });
-    local = await startAgentsEndpoint({ coder: backend });
+    const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
       name: "coder",
       model: chatModel(local, "coder"),
@@ -236,7 +229,7 @@ describe("Agent tool errors reach the model as tool messages", () => {
 
   it("a tool that throws", async () => {
     const backend = recordingBackend(echoToolResult("explode"));
-    local = await startAgentsEndpoint({ coder: backend });
+    const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
       name: "coder",
       model: chatModel(local, "coder"),
@@ -268,7 +261,7 @@ describe("Agent tool errors reach the model as tool messages", () => {
         },
       ],
     }));
-    local = await startAgentsEndpoint({ coder: backend });
+    const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
       name: "coder",
       model: chatModel(local, "coder"),
@@ -287,7 +280,7 @@ describe("Agent tool errors reach the model as tool messages", () => {
 
   it("tool arguments that are not JSON", async () => {
     const backend = malformedArgumentsBackend();
-    local = await startAgentsEndpoint({ coder: backend });
+    const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
       name: "coder",
       model: chatModel(local, "coder"),
@@ -309,7 +302,7 @@ describe("Agent tool errors reach the model as tool messages", () => {
 
 describe("Agent options", () => {
   it("rejects bad options with typed errors", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const model = chatModel(local, "coder");
     const codeOf = (make: () => unknown): string | undefined => {
       try {
@@ -339,7 +332,7 @@ describe("Agent options", () => {
   });
 
   it("stops when its signal is aborted", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     local.injectFault({ endpoint: "agents", component: "coder", latencyMs: 30_000 });
     const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
     const controller = new AbortController();

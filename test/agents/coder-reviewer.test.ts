@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type CoderReviewerEvent,
   createCoderReviewerGraph,
@@ -17,15 +17,15 @@ import {
 } from "../../agents/index.js";
 import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
-import { chatModel, componentsHit, recordingBackend, startAgentsEndpoint } from "./helpers.js";
+import {
+  agentsEndpointForTest,
+  chatModel,
+  componentsHit,
+  FROM_FIRST_REVIEW,
+  recordingBackend,
+} from "./helpers.js";
 
 const TASK = "Write a function that converts Celsius to Fahrenheit.";
-
-let local: LocalEndpoint | undefined;
-afterEach(async () => {
-  await local?.close();
-  local = undefined;
-});
 
 function graphOn(endpoint: LocalEndpoint, extra: { maxRounds?: number } = {}) {
   return createCoderReviewerGraph({
@@ -61,7 +61,7 @@ function noStructuredOutput(): ChatBackend {
 
 describe("coder/reviewer graph against the demo models", () => {
   it("requests changes in round 1, approves the revision in round 2", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const result = await graphOn(local).invoke({ task: TASK });
     expect(result).toMatchObject({ task: TASK, approved: true, round: 2, stopReason: "approved" });
     expect(result.code).toContain("def celsius_to_fahrenheit");
@@ -74,17 +74,7 @@ describe("coder/reviewer graph against the demo models", () => {
     expect(result.reviews[1]).toMatchObject({ round: 2, approved: true, source: "structured" });
     // Each agent on its own inference component: coder (calculator, code), reviewer
     // (syntax check, prose, verdict), then the revision and its review.
-    expect(componentsHit(local)).toEqual([
-      "coder",
-      "coder",
-      "reviewer",
-      "reviewer",
-      "reviewer",
-      "coder",
-      "reviewer",
-      "reviewer",
-      "reviewer",
-    ]);
+    expect(componentsHit(local)).toEqual(["coder", "coder", ...FROM_FIRST_REVIEW]);
     const paths = new Set(local.requests.map((entry) => entry.path));
     expect(paths).toEqual(
       new Set([
@@ -96,7 +86,7 @@ describe("coder/reviewer graph against the demo models", () => {
   });
 
   it("runs the same loop when both containers write hermes tool calls", async () => {
-    local = await startAgentsEndpoint({
+    const local = await agentsEndpointForTest({
       coder: { type: "demo", script: "coder", toolCalls: "hermes" },
       reviewer: { type: "demo", script: "reviewer", toolCalls: "hermes" },
     });
@@ -108,7 +98,7 @@ describe("coder/reviewer graph against the demo models", () => {
   });
 
   it("stops after maxRounds without approval and says so", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const result = await graphOn(local, { maxRounds: 1 }).invoke({ task: TASK });
     expect(result).toMatchObject({ approved: false, round: 1, stopReason: "max_rounds" });
     expect(result.reviews).toHaveLength(1);
@@ -130,7 +120,7 @@ describe("coder/reviewer graph against the demo models", () => {
         ],
       },
     };
-    local = await startAgentsEndpoint({ reviewer: stubborn });
+    const local = await agentsEndpointForTest({ reviewer: stubborn });
     const result = await graphOn(local, { maxRounds: 3 }).invoke({ task: TASK });
     expect(result).toMatchObject({ approved: false, round: 3, stopReason: "max_rounds" });
     expect(result.reviews.map((review) => review.round)).toEqual([1, 2, 3]);
@@ -140,7 +130,7 @@ describe("coder/reviewer graph against the demo models", () => {
   });
 
   it("reads the verdict from the reviewer's prose when structured output is refused", async () => {
-    local = await startAgentsEndpoint({ reviewer: noStructuredOutput() });
+    const local = await agentsEndpointForTest({ reviewer: noStructuredOutput() });
     const result = await graphOn(local).invoke({ task: TASK });
     expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
     expect(result.reviews.map((review) => [review.approved, review.source])).toEqual([
@@ -152,7 +142,7 @@ describe("coder/reviewer graph against the demo models", () => {
   });
 
   it("streams agent starts, tool calls, code and verdicts tagged with their round", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const events: CoderReviewerEvent[] = [];
     const stream = await graphOn(local).stream({ task: TASK }, { streamMode: ["custom"] });
     for await (const [, chunk] of stream) if (isCoderReviewerEvent(chunk)) events.push(chunk);
@@ -189,7 +179,7 @@ describe("coder/reviewer graph against the demo models", () => {
   });
 
   it("rejects bad options and inputs with typed errors", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     expect(() => graphOn(local as LocalEndpoint, { maxRounds: 0 })).toThrow(
       expect.objectContaining({ code: "INVALID_MAX_ROUNDS" }),
     );
@@ -231,20 +221,12 @@ describe("checkpointed threads", () => {
   }
 
   it("resumes from the last finished step (in-memory saver): the coder is not asked again", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const { result, resumed } = await failInReview(local, new MemorySaver());
     expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
     expect(componentsHit(local).slice(0, 3)).toEqual(["coder", "coder", "reviewer"]);
     // After the resume: round 1's review, then round 2 (one coder call, no calculator).
-    expect(resumed.map((entry) => entry.component)).toEqual([
-      "reviewer",
-      "reviewer",
-      "reviewer",
-      "coder",
-      "reviewer",
-      "reviewer",
-      "reviewer",
-    ]);
+    expect(resumed.map((entry) => entry.component)).toEqual([...FROM_FIRST_REVIEW]);
   });
 
   it("resumes from an SQLite file that holds no token or secret key", async () => {
@@ -252,7 +234,7 @@ describe("checkpointed threads", () => {
     const file = join(dir, "state.sqlite");
     const saver = SqliteSaver.fromConnString(file);
     try {
-      local = await startAgentsEndpoint();
+      const local = await agentsEndpointForTest();
       const { result } = await failInReview(local, saver);
       expect(result).toMatchObject({ approved: true, stopReason: "approved" });
       // Every byte SQLite wrote: the database and any write-ahead log beside it.
@@ -270,7 +252,7 @@ describe("checkpointed threads", () => {
   });
 
   it("keeps the agents' inner loops out of the checkpoints", async () => {
-    local = await startAgentsEndpoint();
+    const local = await agentsEndpointForTest();
     const saver = new MemorySaver();
     const graph = createCoderReviewerGraph({
       coder: chatModel(local, "coder"),

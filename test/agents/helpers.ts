@@ -4,6 +4,7 @@
  * models pointed at its routes, and a backend wrapper that records (and can
  * edit) the request bodies the demo model receives.
  */
+import { onTestFinished } from "vitest";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
@@ -55,6 +56,30 @@ export async function startAgentsEndpoint(
     },
   });
 }
+
+/** {@link startAgentsEndpoint}, closed when the current test finishes (call it inside a test). */
+export async function agentsEndpointForTest(
+  components: Record<string, BackendConfig> = {},
+): Promise<LocalEndpoint> {
+  const local = await startAgentsEndpoint(components);
+  onTestFinished(() => local.close());
+  return local;
+}
+
+/**
+ * The demo's requests from round 1's review on, when round 1 asks for changes:
+ * the reviewer's three calls (syntax check, prose, verdict), round 2's coder
+ * call (no calculator this time) and round 2's review.
+ */
+export const FROM_FIRST_REVIEW: readonly string[] = [
+  "reviewer",
+  "reviewer",
+  "reviewer",
+  "coder",
+  "reviewer",
+  "reviewer",
+  "reviewer",
+];
 
 /** One token provider for every test model: the local endpoint verifies real SigV4 tokens. */
 const tokenProvider = createTokenProvider({ region: "us-west-2", credentials: TEST_CREDENTIALS });

@@ -5,22 +5,10 @@
  * one line and a non-zero exit.
  */
 import { createServer } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import type { LocalEndpoint } from "../../src/local/index.js";
-import { startAgentsEndpoint } from "../agents/helpers.js";
+import { describe, expect, it } from "vitest";
+import { agentsEndpointForTest } from "../agents/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
-import { cliEnv, runReviewCli, type TempHome, tempHome } from "./review-helpers.js";
-
-const TASK = "Write a function that converts Celsius to Fahrenheit";
-
-let home: TempHome | undefined;
-let local: LocalEndpoint | undefined;
-afterEach(async () => {
-  home?.remove();
-  home = undefined;
-  await local?.close();
-  local = undefined;
-});
+import { cliEnv, runReviewCli, REVIEW_TASK as TASK, tempHomeForTest } from "./review-helpers.js";
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -40,8 +28,8 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 
 describe("review against an endpoint", { timeout: 120_000 }, () => {
   it("sends the coder and the reviewer to their own inference components", async () => {
-    home = tempHome();
-    local = await startAgentsEndpoint();
+    const home = tempHomeForTest();
+    const local = await agentsEndpointForTest();
     const run = await runReviewCli(
       [TASK, "--base-url", local.url, "--region", "us-west-2", "--json"],
       cliEnv(home),
@@ -75,8 +63,8 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("takes the endpoint and components from the environment", async () => {
-    home = tempHome();
-    local = await startAgentsEndpoint();
+    const home = tempHomeForTest();
+    const local = await agentsEndpointForTest();
     const env = cliEnv(home, {
       AWS_REGION: "us-west-2",
       SAGEMAKER_ENDPOINT_NAME: "agents",
@@ -95,8 +83,8 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("an unknown inference component: one line naming it, exit 1", async () => {
-    home = tempHome();
-    local = await startAgentsEndpoint();
+    const home = tempHomeForTest();
+    const local = await agentsEndpointForTest();
     const run = await runReviewCli(
       [TASK, "--base-url", local.url, "--endpoint", "agents", "--coder-component", "nope"],
       cliEnv(home, { AWS_REGION: "us-west-2" }),
@@ -106,8 +94,8 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("an invalid region: one line, exit 1, before any request", async () => {
-    home = tempHome();
-    local = await startAgentsEndpoint();
+    const home = tempHomeForTest();
+    const local = await agentsEndpointForTest();
     for (const args of [
       ["--region", "us-west-2.evil.com"],
       ["--endpoint", "agents"],
@@ -123,7 +111,7 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("no credentials: one line saying how to configure them, exit 1", async () => {
-    home = tempHome();
+    const home = tempHomeForTest();
     const run = await runReviewCli(
       [TASK],
       cliEnv(
@@ -140,7 +128,7 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("an unreachable endpoint: one line, exit 1", async () => {
-    home = tempHome();
+    const home = tempHomeForTest();
     const port = await closedPort();
     const run = await runReviewCli(
       [TASK, "--base-url", `http://127.0.0.1:${port}`, "--max-retries", "0"],
@@ -151,7 +139,7 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
   });
 
   it("refuses plain http to a host that is not loopback", async () => {
-    home = tempHome();
+    const home = tempHomeForTest();
     const run = await runReviewCli([TASK, "--base-url", "http://example.com"], cliEnv(home));
     expect(run.code).toBe(1);
     expectOneLine(run.stderr, /^error \[INSECURE_BASE_URL\]: /);

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
 /** The outcome of a finished CLI run. */
@@ -41,6 +42,16 @@ export function tempHome(): TempHome {
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** {@link tempHome}, removed when the current test finishes (call it inside a test). */
+export function tempHomeForTest(): TempHome {
+  const home = tempHome();
+  onTestFinished(() => home.remove());
+  return home;
+}
+
+/** The task the review CLI tests give. */
+export const REVIEW_TASK = "Write a function that converts Celsius to Fahrenheit";
 
 /** A minimal environment: PATH, the temporary home, and (unless `credentials: false`) test credentials. */
 export function cliEnv(

@@ -5,11 +5,11 @@
  * endpoint's access log proves the coder's finished step is not redone, and
  * the SQLite file is checked for credentials.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
 import type { BackendContext, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
-import { startAgentsEndpoint } from "../agents/helpers.js";
+import { agentsEndpointForTest, FROM_FIRST_REVIEW } from "../agents/helpers.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 import {
   cliEnv,
@@ -17,21 +17,10 @@ import {
   runReviewCli,
   spawnReview,
   stdoutMatching,
-  type TempHome,
-  tempHome,
+  REVIEW_TASK as TASK,
+  tempHomeForTest,
   threadIdIn,
 } from "./review-helpers.js";
-
-const TASK = "Write a function that converts Celsius to Fahrenheit";
-
-let home: TempHome | undefined;
-let local: LocalEndpoint | undefined;
-afterEach(async () => {
-  home?.remove();
-  home = undefined;
-  await local?.close();
-  local = undefined;
-});
 
 /** The demo reviewer, except that its first request hangs until the client goes away. */
 function hangOnce(): ChatBackend & { arrived: Promise<void> } {
@@ -67,8 +56,8 @@ function expectNoSecrets(bytes: string): void {
 
 describe("review --resume", { timeout: 180_000 }, () => {
   it("continues after the reviewer's component failed past its retries, without redoing the coder", async () => {
-    home = tempHome();
-    local = await startAgentsEndpoint();
+    const home = tempHomeForTest();
+    const local = await agentsEndpointForTest();
     const env = cliEnv(home);
     const target = ["--base-url", local.url, "--region", "us-west-2"];
     local.injectFault({ endpoint: "agents", component: "reviewer", status: 503, count: "always" });
@@ -90,22 +79,14 @@ describe("review --resume", { timeout: 180_000 }, () => {
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toMatchObject({ threadId, approved: true, rounds: 2 });
-    expect(components(local.requests.slice(before))).toEqual([
-      "reviewer",
-      "reviewer",
-      "reviewer",
-      "coder",
-      "reviewer",
-      "reviewer",
-      "reviewer",
-    ]);
+    expect(components(local.requests.slice(before))).toEqual([...FROM_FIRST_REVIEW]);
     expectNoSecrets(home.stateBytes());
   });
 
   it("stops on Ctrl-C with exit 130 and says how to resume", async () => {
-    home = tempHome();
+    const home = tempHomeForTest();
     const reviewer = hangOnce();
-    local = await startAgentsEndpoint({ reviewer });
+    const local = await agentsEndpointForTest({ reviewer });
     const target = ["--base-url", local.url, "--region", "us-west-2"];
     const child = spawnReview([TASK, ...target], cliEnv(home));
     const done = finished(child);
@@ -124,9 +105,9 @@ describe("review --resume", { timeout: 180_000 }, () => {
   });
 
   it("continues a process killed while the reviewer was answering", async () => {
-    home = tempHome();
+    const home = tempHomeForTest();
     const reviewer = hangOnce();
-    local = await startAgentsEndpoint({ reviewer });
+    const local = await agentsEndpointForTest({ reviewer });
     const env = cliEnv(home);
     const target = ["--base-url", local.url, "--region", "us-west-2"];
     const child = spawnReview([TASK, ...target], env);

@@ -5,7 +5,8 @@
  * one cannot be hidden by the same bug in the other; the tests cross-check
  * both against botocore.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sha256 } from "./fast-hash.js";
 
 /** The only algorithm SageMaker bearer tokens use. */
 export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
@@ -90,7 +91,7 @@ export function signatureHex(key: Buffer, toSign: string): string {
 
 /** Lower-case hex SHA-256 of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return sha256(text, "hex");
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

@@ -115,16 +115,38 @@ function oneLine(text: string, max: number): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/**
+ * The value of one placeholder, or undefined for an unknown name. Computed on
+ * demand: most reply strings use one placeholder or none, and `last_user`
+ * alone costs a whitespace pass over the user's message.
+ */
+function placeholderValue(name: string, view: ConversationView, model: string): string | undefined {
+  switch (name) {
+    case "tool_result":
+      return (view.toolResult ?? "").trim().slice(0, PLACEHOLDER_MAX_CHARS);
+    case "tool_name":
+      return view.toolResultName ?? "tool";
+    case "last_user":
+      return oneLine(view.lastUser, 120);
+    case "code":
+      return view.code.slice(0, PLACEHOLDER_MAX_CHARS);
+    case "model":
+      return model;
+    default:
+      return undefined;
+  }
+}
+
 /** Fills `{{name}}` placeholders from the conversation; unknown names stay as written. */
 export function fillPlaceholders(template: string, view: ConversationView, model: string): string {
-  const values: Record<string, string> = {
-    tool_result: (view.toolResult ?? "").trim().slice(0, PLACEHOLDER_MAX_CHARS),
-    tool_name: view.toolResultName ?? "tool",
-    last_user: oneLine(view.lastUser, 120),
-    code: view.code.slice(0, PLACEHOLDER_MAX_CHARS),
-    model,
-  };
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+  // Most strings of a reply (argument values, reasoning) hold no placeholder: skip the regex.
+  if (!template.includes("{{")) return template;
+  return template.replace(
+    PLACEHOLDER,
+    (whole, name: string) => placeholderValue(name, view, model) ?? whole,
+  );
 }
 
 function fillDeep(value: unknown, view: ConversationView, model: string): unknown {

@@ -40,6 +40,17 @@ function ask(client: OpenAI) {
   return client.chat.completions.create({ model: "", messages: [{ role: "user", content: "hi" }] });
 }
 
+/** A client of endpoint `ep` (us-west-2, static credentials) on the capture server. */
+function clientOfCapture(extra: { tokenExpiresIn?: number } = {}): OpenAI {
+  return createSageMakerOpenAIClient({
+    region: "us-west-2",
+    endpointName: "ep",
+    credentials,
+    baseURL: captured().url,
+    ...extra,
+  });
+}
+
 function bearerOf(header: string | string[] | undefined): string {
   expect(typeof header).toBe("string");
   const match = /^Bearer (sagemaker-api-key-[A-Za-z0-9+/=]+)$/.exec(header as string);
@@ -99,13 +110,7 @@ describe("createSageMakerOpenAIClient over HTTP", () => {
   });
 
   it("honours tokenExpiresIn", async () => {
-    const client = createSageMakerOpenAIClient({
-      region: "us-west-2",
-      endpointName: "ep",
-      credentials,
-      tokenExpiresIn: 120,
-      baseURL: captured().url,
-    });
+    const client = clientOfCapture({ tokenExpiresIn: 120 });
     await ask(client);
     const decoded = decodeToken(bearerOf(captured().requests[0]?.headers.authorization));
     expect(decoded.expiresAt.getTime() - decoded.signedAt.getTime()).toBe(120_000);
@@ -117,12 +122,7 @@ describe("createSageMakerOpenAIClient over HTTP", () => {
     vi.stubEnv("OPENAI_ORG_ID", "org-should-never-leave");
     vi.stubEnv("OPENAI_PROJECT_ID", "proj-should-never-leave");
     vi.stubEnv("OPENAI_BASE_URL", "http://127.0.0.1:1");
-    const client = createSageMakerOpenAIClient({
-      region: "us-west-2",
-      endpointName: "ep",
-      credentials,
-      baseURL: captured().url,
-    });
+    const client = clientOfCapture();
     await ask(client);
     const request = captured().requests[0];
     bearerOf(request?.headers.authorization);
@@ -181,12 +181,7 @@ describe("createSageMakerOpenAIClient over HTTP", () => {
   });
 
   it("does not reveal the token through JSON.stringify, String() or util.inspect", async () => {
-    const client = createSageMakerOpenAIClient({
-      region: "us-west-2",
-      endpointName: "ep",
-      credentials,
-      baseURL: captured().url,
-    });
+    const client = clientOfCapture();
     await ask(client);
     const token = bearerOf(captured().requests[0]?.headers.authorization);
     const derived = client.withOptions({ timeout: 5_000 });

@@ -86,3 +86,14 @@ export async function startCaptureServer(
       }),
   };
 }
+
+/** The smallest non-streamed chat completion a client accepts, answering `content`. */
+export function chatCompletionBody(content: string): Record<string, unknown> {
+  return {
+    id: "x",
+    object: "chat.completion",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+  };
+}

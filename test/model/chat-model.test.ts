@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { ChatSageMakerOpenAI, SageMakerModelError } from "../../src/model/index.js";
-import { startCaptureServer } from "../helpers/capture-server.js";
+import { chatCompletionBody, startCaptureServer } from "../helpers/capture-server.js";
 import { collect, modelFor, startDemoEndpoint, TEST_CREDENTIALS } from "./model-helpers.js";
 
 let local: LocalEndpoint;
@@ -140,15 +140,7 @@ describe("requests over HTTP", () => {
 
   it("sends the model name it is given and '' by default", async () => {
     const capture = await startCaptureServer(() => ({
-      body: {
-        id: "x",
-        object: "chat.completion",
-        created: 1,
-        model: "m",
-        choices: [
-          { index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" },
-        ],
-      },
+      body: chatCompletionBody("ok"),
     }));
     try {
       await modelFor(local, {

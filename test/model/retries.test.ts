@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { type RetryEvent, SageMakerModelError } from "../../src/model/index.js";
-import { startCaptureServer } from "../helpers/capture-server.js";
+import { chatCompletionBody, startCaptureServer } from "../helpers/capture-server.js";
 import { collect, modelFor, startDemoEndpoint, TEST_CREDENTIALS } from "./model-helpers.js";
 
 let local: LocalEndpoint;
@@ -121,19 +121,7 @@ describe("retried failures", () => {
             body: { message: "Inference component is not ready yet." },
           }
         : {
-            body: {
-              id: "x",
-              object: "chat.completion",
-              created: 1,
-              model: "m",
-              choices: [
-                {
-                  index: 0,
-                  message: { role: "assistant", content: "ready" },
-                  finish_reason: "stop",
-                },
-              ],
-            },
+            body: chatCompletionBody("ready"),
           },
     );
     try {
@@ -256,15 +244,7 @@ describe("failures that are not retried", () => {
 
   it("does not retry or mislabel a non-JSON answer to a JSON-schema request", async () => {
     const capture = await startCaptureServer(() => ({
-      body: {
-        id: "x",
-        object: "chat.completion",
-        created: 1,
-        model: "m",
-        choices: [
-          { index: 0, message: { role: "assistant", content: "not json" }, finish_reason: "stop" },
-        ],
-      },
+      body: chatCompletionBody("not json"),
     }));
     try {
       const structured = modelFor(local, { baseURL: capture.url }).withStructuredOutput(

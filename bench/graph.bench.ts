@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import {
@@ -79,10 +80,12 @@ function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
 }
 
-async function measureRounds(
-  label: string,
-  checkpointer: () => BaseCheckpointSaver | undefined,
-): Promise<void> {
+/** The coder and reviewer models on a demo endpoint started here; `close()` stops both. */
+async function startDemoModels(): Promise<{
+  coder: BaseChatModel;
+  reviewer: BaseChatModel;
+  close(): Promise<void>;
+}> {
   const demo = await startDemoEndpoint();
   const models = createCoderReviewerModels({
     region: demo.region,
@@ -92,6 +95,21 @@ async function measureRounds(
     baseURL: demo.local.url,
     credentials: demo.credentials,
   });
+  return {
+    coder: models.coder,
+    reviewer: models.reviewer,
+    close: async () => {
+      await models.close();
+      await demo.local.close();
+    },
+  };
+}
+
+async function measureRounds(
+  label: string,
+  checkpointer: () => BaseCheckpointSaver | undefined,
+): Promise<void> {
+  const models = await startDemoModels();
   const saver = checkpointer();
   const graph = createCoderReviewerGraph({
     coder: models.coder,
@@ -119,7 +137,6 @@ async function measureRounds(
     });
   }
   await models.close();
-  await demo.local.close();
   const pick = (key: keyof (typeof rows)[number]) => median(rows.map((row) => row[key]));
   process.stdout.write(
     `  ${label.padEnd(14)} per round (median of ${RUNS}): wall ${ms(pick("wall"))} = ` +
@@ -130,20 +147,11 @@ async function measureRounds(
 
 async function inProcessDemo(): Promise<number> {
   const start = performance.now();
-  const demo = await startDemoEndpoint();
-  const models = createCoderReviewerModels({
-    region: demo.region,
-    endpointName: DEMO_ENDPOINT,
-    coderComponent: DEMO_CODER_COMPONENT,
-    reviewerComponent: DEMO_REVIEWER_COMPONENT,
-    baseURL: demo.local.url,
-    credentials: demo.credentials,
-  });
+  const models = await startDemoModels();
   await createCoderReviewerGraph({ coder: models.coder, reviewer: models.reviewer }).invoke({
     task: TASK,
   });
   await models.close();
-  await demo.local.close();
   return performance.now() - start;
 }
 

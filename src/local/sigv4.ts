@@ -15,12 +15,18 @@ export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";
 export const EMPTY_PAYLOAD_SHA256 =
   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/** Characters SigV4 leaves unencoded (RFC 3986 unreserved). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+
 /**
  * Percent-encodes `value` the way SigV4 requires (RFC 3986): only
  * `A-Z a-z 0-9 - _ . ~` stay bare. `encodeURIComponent` also leaves
  * `! ' ( ) *` bare, so those are encoded on top.
  */
 export function sigv4Encode(value: string): string {
+  // Most token parameters (names, dates, the algorithm, the scope's parts) are unreserved
+  // characters only, which encode to themselves: one regex test instead of two string copies.
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,

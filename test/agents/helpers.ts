@@ -9,9 +9,8 @@ import { createTokenProvider } from "../../src/auth/index.js";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
 import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
-import { startLocalEndpoint } from "../../src/local/index.js";
 import { ChatSageMakerOpenAI, type ChatSageMakerOpenAIFields } from "../../src/model/index.js";
-import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { startEndpointWithTestCredentials, TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
 /** The endpoint name the agent tests use, as the CLI's offline demo does. */
 export const ENDPOINT = "agents";
@@ -44,15 +43,11 @@ export async function startAgentsEndpoint(
     reviewer: { type: "demo", script: "reviewer" },
     ...components,
   };
-  return startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
-      [ENDPOINT]: {
-        inferenceComponents: Object.fromEntries(
-          Object.entries(all).map(([name, backend]) => [name, { backend }]),
-        ),
-      },
+  return startEndpointWithTestCredentials({
+    [ENDPOINT]: {
+      inferenceComponents: Object.fromEntries(
+        Object.entries(all).map(([name, backend]) => [name, { backend }]),
+      ),
     },
   });
 }

@@ -117,20 +117,34 @@ export function echoBackend(): ChatBackend & {
   };
 }
 
+/**
+ * Starts a local endpoint in us-west-2 that accepts {@link TEST_CREDENTIALS}
+ * and serves `endpoints`; `overrides` replace top-level config keys.
+ */
+export function startEndpointWithTestCredentials(
+  endpoints: Record<string, EndpointConfig>,
+  overrides: Partial<LocalEndpointConfig> = {},
+): Promise<LocalEndpoint> {
+  return startLocalEndpoint({
+    region: "us-west-2",
+    credentials: [{ ...TEST_CREDENTIALS }],
+    endpoints,
+    ...overrides,
+  });
+}
+
 /** Starts a local endpoint with test credentials, `ep1` (single model) and `ep2` (ICs `coder`, `reviewer`). */
 export async function startTestEndpoint(
   overrides: Partial<LocalEndpointConfig> = {},
 ): Promise<LocalEndpoint & { backend: ReturnType<typeof echoBackend> }> {
   const backend = echoBackend();
-  const local = await startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
+  const local = await startEndpointWithTestCredentials(
+    {
       ep1: { backend },
       ep2: { inferenceComponents: { coder: { backend }, reviewer: { backend } } },
     },
-    ...overrides,
-  });
+    overrides,
+  );
   return Object.assign(local, { backend });
 }
 
@@ -142,18 +156,14 @@ export async function startTestEndpoint(
 export function startDemoModelsEndpoint(
   extra: Record<string, EndpointConfig> = {},
 ): Promise<LocalEndpoint> {
-  return startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
-      demo: { backend: { type: "demo" } },
-      ...extra,
-      hermes: { backend: { type: "demo", toolCalls: "hermes" } },
-      agents: {
-        inferenceComponents: {
-          coder: { backend: { type: "demo", script: "coder" } },
-          reviewer: { backend: { type: "demo", script: "reviewer" } },
-        },
+  return startEndpointWithTestCredentials({
+    demo: { backend: { type: "demo" } },
+    ...extra,
+    hermes: { backend: { type: "demo", toolCalls: "hermes" } },
+    agents: {
+      inferenceComponents: {
+        coder: { backend: { type: "demo", script: "coder" } },
+        reviewer: { backend: { type: "demo", script: "reviewer" } },
       },
     },
   });

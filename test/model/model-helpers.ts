@@ -3,13 +3,9 @@
  * backends (single-model `ep`, inference components `general`/`hermes`/`think`
  * on `multi`), and a model factory pointed at it with the test credentials.
  */
-import {
-  type LocalEndpoint,
-  type LocalEndpointConfig,
-  startLocalEndpoint,
-} from "../../src/local/index.js";
+import type { LocalEndpoint, LocalEndpointConfig } from "../../src/local/index.js";
 import { ChatSageMakerOpenAI, type ChatSageMakerOpenAIFields } from "../../src/model/index.js";
-import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
+import { startEndpointWithTestCredentials, TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
 export { TEST_CREDENTIALS };
 
@@ -17,10 +13,8 @@ export { TEST_CREDENTIALS };
 export function startDemoEndpoint(
   overrides: Partial<LocalEndpointConfig> = {},
 ): Promise<LocalEndpoint> {
-  return startLocalEndpoint({
-    region: "us-west-2",
-    credentials: [{ ...TEST_CREDENTIALS }],
-    endpoints: {
+  return startEndpointWithTestCredentials(
+    {
       ep: { backend: { type: "demo" } },
       multi: {
         inferenceComponents: {
@@ -42,8 +36,8 @@ export function startDemoEndpoint(
         },
       },
     },
-    ...overrides,
-  });
+    overrides,
+  );
 }
 
 /** A model for `local`, with test credentials and fast retries unless overridden. */

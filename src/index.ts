@@ -2,6 +2,11 @@
  * `sagemaker-openai-agents`: call Amazon SageMaker AI endpoints and inference
  * components through their OpenAI-compatible path.
  *
+ * The local endpoint (`sagemaker-openai-agents/local`), deployment
+ * (`sagemaker-openai-agents/deploy`) and the Strands and AI SDK adapters
+ * (`./strands`, `./ai-sdk`) have their own entry points, so this one stays
+ * what agent code needs.
+ *
  * @packageDocumentation
  */
 
@@ -72,37 +77,12 @@ export {
   type SageMakerOpenAIClientOptions,
 } from "./client/index.js";
 export {
-  type CleanupOptions,
-  type CleanupResult,
-  cleanupDeployment,
-  DeploymentError,
-  type DeploymentPlan,
-  DeploymentPlanError,
-  type DeploymentRecord,
-  type DeployOptions,
-  type DeployResult,
-  deployEndpoint,
-  planDeployment,
-} from "./deploy/index.js";
-export {
   ConfigurationError,
   REDACTED_TOKEN,
   redactTokens,
   SageMakerOpenAIError,
   ValidationError,
 } from "./errors.js";
-export {
-  type AccessLogEntry,
-  type ChatBackend,
-  defaultLocalEndpointConfig,
-  type FaultSpec,
-  type LocalEndpoint,
-  type LocalEndpointConfig,
-  LocalEndpointConfigError,
-  LocalEndpointEnvironmentError,
-  loadLocalEndpointConfig,
-  startLocalEndpoint,
-} from "./local/index.js";
 export {
   createHermesStreamParser,
   type HermesInvalidToolCall,

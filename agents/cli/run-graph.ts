@@ -1,7 +1,8 @@
 /**
  * The part of `review` that needs LangChain: prepare the models, open the
  * checkpoint store, run or resume the graph with live progress, print the
- * result, and turn any failure into one line (saying how to resume).
+ * result, and turn any failure into one line (saying how to resume). A resumed
+ * run goes back to the target it was started with (`run-target-store.ts`).
  */
 import { randomUUID } from "node:crypto";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
@@ -13,6 +14,7 @@ import { describeError } from "./describe-error.js";
 import { colorEnabled, createStyle, ProgressPrinter } from "./progress.js";
 import { printHeader, printResult } from "./report.js";
 import { EXIT, type ReviewIO } from "./run-review.js";
+import { describeTarget, loadRunTarget, sameTarget, saveRunTarget } from "./run-target-store.js";
 import { defaultStatePath, type ReviewSettings } from "./settings.js";
 import { openStateStore } from "./state-store.js";
 import { type PreparedTarget, prepareTarget } from "./target.js";
@@ -32,8 +34,22 @@ export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<
   let store: SqliteSaver | undefined;
   let threadId: string | undefined;
   try {
-    target = await prepareTarget(settings.target, io.env, settings.maxRetries);
-    store = openStateStore(settings.statePath);
+    let where = settings.target;
+    if (settings.resume !== undefined) {
+      store = openStateStore(settings.statePath);
+      const saved = loadRunTarget(store, settings.resume);
+      // No endpoint flags or SAGEMAKER_ENDPOINT_NAME reads as the demo: then the run's own target.
+      if (saved !== undefined && where.kind === "demo") where = saved;
+      else if (saved !== undefined && !sameTarget(saved, where)) {
+        io.stderr.write(
+          `error [TARGET_MISMATCH]: run ${settings.resume} was started against ${describeTarget(saved)}, ` +
+            `not ${describeTarget(where)}; resume it without endpoint flags or SAGEMAKER_ENDPOINT_NAME to use its own.\n`,
+        );
+        return EXIT.usage;
+      }
+    }
+    target = await prepareTarget(where, io.env, settings.maxRetries);
+    store ??= openStateStore(settings.statePath);
     const graph = createCoderReviewerGraph({
       coder: target.models.coder,
       reviewer: target.models.reviewer,
@@ -41,6 +57,7 @@ export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<
       checkpointer: store,
     });
     threadId = settings.resume ?? randomUUID();
+    if (settings.resume === undefined) saveRunTarget(store, threadId, where);
     return await execute(graph, settings, target, threadId, io);
   } catch (error) {
     const interrupted = io.signal?.aborted === true;

@@ -27,7 +27,8 @@ Run options:
   --state FILE                 checkpoint database (default
                                $XDG_DATA_HOME/sagemaker-openai-agents/state.sqlite,
                                else ~/.local/share/sagemaker-openai-agents/state.sqlite)
-  --resume THREAD              continue a saved run from its last finished step
+  --resume THREAD              continue a saved run from its last finished step, against
+                               the target it was started with (a different one: exit 2)
   --json                       print one JSON result: { threadId, approved, rounds, code, reviews, ... }
   -q, --quiet                  print only the final code
   -h, --help                   this text

@@ -1,11 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  createInlineReasoningStream,
   type InlineReasoningOptions,
-  type InlineReasoningSplit,
   splitInlineReasoning,
 } from "../../src/model/reasoning/index.js";
+import { streamReasoning as stream } from "../helpers/reasoning-stream.js";
 
 /** Text built from the pieces the splitter cares about. */
 const thinkSoup = fc
@@ -45,16 +44,6 @@ function cut(text: string, offsets: number[]): string[] {
     (a, b) => a - b,
   );
   return [...points, text.length].map((point, i) => text.slice(i === 0 ? 0 : points[i - 1], point));
-}
-
-function stream(pieces: string[], options: InlineReasoningOptions): InlineReasoningSplit {
-  const splitter = createInlineReasoningStream(options);
-  const out = { reasoning: "", content: "" };
-  for (const part of [...pieces.map((piece) => splitter.push(piece)), splitter.finish()]) {
-    out.reasoning += part.reasoning;
-    out.content += part.content;
-  }
-  return out;
 }
 
 describe("inline reasoning on arbitrary text", () => {

@@ -2,21 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ParserFinishedError } from "../../src/model/hermes/index.js";
 import {
   createInlineReasoningStream,
-  type InlineReasoningOptions,
-  type InlineReasoningSplit,
   readReasoningField,
   splitInlineReasoning,
 } from "../../src/model/reasoning/index.js";
-
-function stream(pieces: string[], options?: InlineReasoningOptions): InlineReasoningSplit {
-  const splitter = createInlineReasoningStream(options);
-  const out = { reasoning: "", content: "" };
-  for (const part of [...pieces.map((piece) => splitter.push(piece)), splitter.finish()]) {
-    out.reasoning += part.reasoning;
-    out.content += part.content;
-  }
-  return out;
-}
+import { streamReasoning as stream } from "../helpers/reasoning-stream.js";
 
 describe("splitInlineReasoning", () => {
   it("splits Qwen3's <think> block from the answer, trimming both", () => {

@@ -21,14 +21,8 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
-import {
-  DEMO_CODER_COMPONENT,
-  DEMO_ENDPOINT,
-  DEMO_REVIEWER_COMPONENT,
-  startDemoEndpoint,
-} from "../agents/coder-reviewer/demo-endpoint.js";
+import { prepareTarget } from "../agents/cli/target.js";
 import { createCoderReviewerGraph } from "../agents/coder-reviewer/graph.js";
-import { createCoderReviewerModels } from "../agents/coder-reviewer/models.js";
 
 const TASK = "Write a function that converts Celsius to Fahrenheit.";
 const WARMUP = 3;
@@ -81,28 +75,14 @@ function ms(value: number): string {
 }
 
 /** The coder and reviewer models on a demo endpoint started here; `close()` stops both. */
+/** The coder and reviewer on the local demo endpoint, exactly as `review` prepares them offline. */
 async function startDemoModels(): Promise<{
   coder: BaseChatModel;
   reviewer: BaseChatModel;
   close(): Promise<void>;
 }> {
-  const demo = await startDemoEndpoint();
-  const models = createCoderReviewerModels({
-    region: demo.region,
-    endpointName: DEMO_ENDPOINT,
-    coderComponent: DEMO_CODER_COMPONENT,
-    reviewerComponent: DEMO_REVIEWER_COMPONENT,
-    baseURL: demo.local.url,
-    credentials: demo.credentials,
-  });
-  return {
-    coder: models.coder,
-    reviewer: models.reviewer,
-    close: async () => {
-      await models.close();
-      await demo.local.close();
-    },
-  };
+  const prepared = await prepareTarget({ kind: "demo" }, process.env);
+  return { ...prepared.models, close: () => prepared.close() };
 }
 
 async function measureRounds(

@@ -14,7 +14,7 @@ import { ConfigurationError } from "../errors.js";
 export interface OptionalPeer<T> {
   /** The npm package name, e.g. `@strands-agents/sdk`. */
   packageName: string;
-  /** The supported semver range, shown in the install command, e.g. `^1.16.0`. */
+  /** The supported semver range, shown in the install command, e.g. `^1.19.0`. */
   range: string;
   /** The package subpath that needs it, e.g. `sagemaker-openai-agents/strands`. */
   neededBy: string;

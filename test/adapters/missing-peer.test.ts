@@ -76,12 +76,12 @@ it("imports the main entry without the peers; the adapters say what to install",
   expect(JSON.parse(strands as string)).toEqual({
     typed: true,
     code: "MISSING_PEER",
-    message: expect.stringContaining("npm install @strands-agents/sdk@^1.16.0"),
+    message: expect.stringContaining("npm install @strands-agents/sdk@^1.19.0"),
   });
   expect(JSON.parse(aiSdk as string)).toEqual({
     typed: true,
     code: "MISSING_PEER",
-    message: expect.stringContaining("npm install @ai-sdk/openai-compatible@^2.0.0"),
+    message: expect.stringContaining("npm install @ai-sdk/openai-compatible@^3.0.0"),
   });
 });
 
@@ -95,4 +95,15 @@ it("reports a peer that fails while loading as PEER_LOAD_FAILED", { timeout: 60_
       message: expect.stringContaining("peer exploded"),
     });
   }
+});
+
+it("names in its install command the ranges package.json declares for the peers", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
+    peerDependencies: Record<string, string>;
+  };
+  const { STRANDS_PEER_RANGE } = await import("../../src/adapters/strands/model.js");
+  const { AI_SDK_PEER_RANGE } = await import("../../src/adapters/ai-sdk/provider.js");
+  expect(STRANDS_PEER_RANGE).toBe(pkg.peerDependencies["@strands-agents/sdk"]);
+  expect(AI_SDK_PEER_RANGE).toBe(pkg.peerDependencies["@ai-sdk/openai-compatible"]);
 });

@@ -17,7 +17,7 @@ import {
 import { loadOptionalPeer } from "../load-peer.js";
 
 /** The `@ai-sdk/openai-compatible` versions this adapter is built and tested against (with `ai` 6). */
-export const AI_SDK_PEER_RANGE = "^2.0.0";
+export const AI_SDK_PEER_RANGE = "^3.0.0";
 
 const { createOpenAICompatible } = await loadOptionalPeer({
   packageName: "@ai-sdk/openai-compatible",

@@ -1,7 +1,7 @@
 /**
  * `sagemaker-openai-agents/strands`: Strands Agents models for SageMaker AI
  * endpoints and inference components. Needs the optional peer dependency
- * `@strands-agents/sdk` (^1.16.0); importing this subpath without it fails with
+ * `@strands-agents/sdk` (^1.19.0); importing this subpath without it fails with
  * a `ConfigurationError` (`MISSING_PEER`) naming the package to install.
  *
  * @packageDocumentation

@@ -24,7 +24,7 @@ import { ValidationError } from "../../errors.js";
 import { loadOptionalPeer } from "../load-peer.js";
 
 /** The `@strands-agents/sdk` versions this adapter is built and tested against. */
-export const STRANDS_PEER_RANGE = "^1.16.0";
+export const STRANDS_PEER_RANGE = "^1.19.0";
 
 const { OpenAIModel } = await loadOptionalPeer({
   packageName: "@strands-agents/sdk",

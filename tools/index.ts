@@ -5,7 +5,8 @@
  *   `evaluateExpression` is the same evaluator as a pure function.
  * - `syntaxCheckTool` (`syntax_check`): parse-only syntax check of Python, TypeScript or
  *   JavaScript, time-limited, outside the main thread; `checkSyntax` is the same check as a
- *   function.
+ *   function. TypeScript and JavaScript need the optional peer `typescript`
+ *   (`TYPESCRIPT_PEER_RANGE`); without it the tool answers with a `MISSING_PEER` error.
  *
  * Both always answer with a string (errors start with `Error:`), including when the model
  * sends arguments that do not match the schema.
@@ -31,7 +32,9 @@ export {
   type SyntaxCheckOptions,
   type SyntaxCheckResult,
   type SyntaxCheckTool,
+  type SyntaxFailureCode,
   type SyntaxIssue,
   type SyntaxLanguage,
   syntaxCheckTool,
+  TYPESCRIPT_PEER_RANGE,
 } from "./syntax-check.js";

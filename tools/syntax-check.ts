@@ -24,9 +24,11 @@ export {
   MAX_CODE_BYTES,
   SYNTAX_LANGUAGES,
   type SyntaxCheckResult,
+  type SyntaxFailureCode,
   type SyntaxIssue,
   type SyntaxLanguage,
 } from "./syntax-result.js";
+export { TYPESCRIPT_PEER_RANGE } from "./typescript-syntax.js";
 
 /** Settings for the syntax check, chosen by the application, never by the model. */
 export interface SyntaxCheckOptions {
@@ -46,7 +48,9 @@ export interface SyntaxCheckOptions {
  * Checks that `code` parses as `language`, without executing, importing or type-checking it.
  *
  * Never rejects. Code over {@link MAX_CODE_BYTES}, an unknown language, a missing `python3`
- * or a parse that runs past the time limit give `{ status: "failed", reason }`.
+ * or a parse that runs past the time limit give `{ status: "failed", reason }`. TypeScript and
+ * JavaScript need the optional peer `typescript` ({@link TYPESCRIPT_PEER_RANGE}); without it
+ * they give `{ status: "failed", code: "MISSING_PEER", reason }` naming the install command.
  */
 export async function checkSyntax(
   language: SyntaxLanguage,

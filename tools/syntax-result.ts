@@ -29,20 +29,31 @@ export interface SyntaxIssue {
 }
 
 /**
+ * Why a check could not run, when the application can act on it:
+ * `MISSING_PEER` means the optional peer `typescript` (in a supported version) is not
+ * installed, so TypeScript and JavaScript cannot be checked; Python still can.
+ */
+export type SyntaxFailureCode = "MISSING_PEER";
+
+/**
  * The outcome of a syntax check:
  * - `ok`: the code parses;
  * - `errors`: it does not; `errors` lists the first few, `total` counts them all;
- * - `failed`: the check itself could not run (no interpreter, too large, timed out).
+ * - `failed`: the check itself could not run (no interpreter, too large, timed out); `code`
+ *   is set when the reason is one the application can fix (see {@link SyntaxFailureCode}).
  */
 export type SyntaxCheckResult =
   | { status: "ok" }
   | { status: "errors"; errors: SyntaxIssue[]; total: number }
-  | { status: "failed"; reason: string };
+  | { status: "failed"; reason: string; code?: SyntaxFailureCode };
 
 /** The text a model gets for a result; one line per error, `line:column message`. */
 export function formatSyntaxCheckResult(result: SyntaxCheckResult): string {
   if (result.status === "ok") return "OK: no syntax errors";
-  if (result.status === "failed") return `Error: the syntax check could not run: ${result.reason}`;
+  if (result.status === "failed") {
+    const code = result.code === undefined ? "" : ` (${result.code})`;
+    return `Error: the syntax check could not run${code}: ${result.reason}`;
+  }
   const lines = result.errors.map((issue) => {
     const where = issue.line === undefined ? "" : `${issue.line}:${issue.column ?? 1} `;
     return `${where}${issue.message}`;

@@ -14,11 +14,34 @@
  * file. The string is a constant of this module; the snippet only ever travels as message
  * data and is parsed, never run. `typescript` is loaded only inside the worker, only when a
  * check is first requested.
+ *
+ * Why `typescript` is an optional peer: it is 23 MB that only this check needs, and only for
+ * TypeScript and JavaScript. When it is absent, or is a major without the classic compiler
+ * API (TypeScript 7), the check answers `failed` with code `MISSING_PEER` and the install
+ * command, as a result the model can read; the Python check never loads it.
  */
 
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { MAX_LISTED_ERRORS, type SyntaxCheckResult, type SyntaxIssue } from "./syntax-result.js";
+import {
+  MAX_LISTED_ERRORS,
+  type SyntaxCheckResult,
+  type SyntaxFailureCode,
+  type SyntaxIssue,
+} from "./syntax-result.js";
+
+/**
+ * The `typescript` versions the check works with, as declared in the package's
+ * `peerDependencies`. TypeScript 7 (the native port) has no `createSourceFile`/`createProgram`
+ * API, so it is outside the range.
+ */
+export const TYPESCRIPT_PEER_RANGE = "^5.0.0 || ^6.0.0";
+
+/** The majors {@link TYPESCRIPT_PEER_RANGE} allows, read from the range itself. */
+const SUPPORTED_MAJORS = new Set(
+  [...TYPESCRIPT_PEER_RANGE.matchAll(/\^(\d+)\./g)].map((match) => Number(match[1])),
+);
 
 /**
  * Parses each request with the public compiler API (`program.getSyntacticDiagnostics`, which
@@ -115,7 +138,10 @@ class TypeScriptParserWorker {
       worker = await this.ready();
     } catch (error) {
       this.discard();
-      return { status: "failed", reason: error instanceof Error ? error.message : String(error) };
+      const reason = error instanceof Error ? error.message : String(error);
+      return error instanceof ParserUnavailableError && error.code !== undefined
+        ? { status: "failed", reason, code: error.code }
+        : { status: "failed", reason };
     }
     const id = this.nextId++;
     const reply = await waitFor<WorkerReply>(
@@ -154,15 +180,58 @@ class TypeScriptParserWorker {
   }
 }
 
-async function startWorker(): Promise<Worker> {
-  let typescriptPath: string;
+/** Why no parser could be started; `code` when the application can fix it. */
+class ParserUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly code?: SyntaxFailureCode,
+  ) {
+    super(message);
+  }
+}
+
+function missingTypeScript(what: string): ParserUnavailableError {
+  return new ParserUnavailableError(
+    `checking TypeScript and JavaScript needs the optional peer dependency typescript ` +
+      `(${TYPESCRIPT_PEER_RANGE}), and ${what}. The application's developer can install it: ` +
+      `npm install "typescript@${TYPESCRIPT_PEER_RANGE}". Python code can still be checked.`,
+    "MISSING_PEER",
+  );
+}
+
+/**
+ * Finds the `typescript` this module would load, as Node resolves it from here (so from the
+ * application's `node_modules`), and checks that its major is in {@link TYPESCRIPT_PEER_RANGE}.
+ *
+ * @returns the path to `require` in the worker
+ * @throws ParserUnavailableError `MISSING_PEER` when it is absent or of another major
+ */
+function locateTypeScript(): string {
+  const require = createRequire(import.meta.url);
+  let manifest: string;
   try {
-    typescriptPath = createRequire(import.meta.url).resolve("typescript");
+    // Every supported major lets `package.json` be resolved (5 and 6 have no `exports`).
+    manifest = require.resolve("typescript/package.json");
   } catch {
-    throw new Error(
-      "the typescript package is not installed; run `npm install typescript` to check TypeScript and JavaScript code",
+    throw missingTypeScript("it is not installed");
+  }
+  let version: unknown;
+  try {
+    version = (JSON.parse(readFileSync(manifest, "utf8")) as { version?: unknown }).version;
+  } catch {
+    version = undefined;
+  }
+  const major = typeof version === "string" ? Number(version.split(".")[0]) : Number.NaN;
+  if (!SUPPORTED_MAJORS.has(major)) {
+    throw missingTypeScript(
+      `the installed typescript is version ${String(version)}, which has no compiler API this check can use`,
     );
   }
+  return require.resolve("typescript");
+}
+
+async function startWorker(): Promise<Worker> {
+  const typescriptPath = locateTypeScript();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { typescriptPath, maxErrors: MAX_LISTED_ERRORS },

@@ -9,6 +9,7 @@ describe("tools barrel", () => {
       "MAX_MAGNITUDE",
       "MAX_NESTING_DEPTH",
       "SYNTAX_LANGUAGES",
+      "TYPESCRIPT_PEER_RANGE",
       "calculatorTool",
       "checkSyntax",
       "createSyntaxCheckTool",

@@ -7,7 +7,7 @@
  * (`./strands`, `./ai-sdk`) have their own entry points, so this one stays
  * what agent code needs.
  *
- * @packageDocumentation
+ * @module sagemaker-openai-agents
  */
 
 export {

@@ -43,7 +43,7 @@ class ExpressionError extends Error {}
  * Evaluates an arithmetic expression such as `sqrt(2) * (3 + 4)^2`.
  *
  * Pure and total: for every input it returns a result and never throws. The value is always
- * finite with magnitude at most {@link MAX_MAGNITUDE}; division by zero, overflow, domain
+ * finite with magnitude at most `MAX_MAGNITUDE` (1e308); division by zero, overflow, domain
  * errors (`sqrt(-1)`, `log(0)`), unknown names and syntax errors come back as
  * `{ ok: false, error }` with a message that says what to change.
  */

@@ -4,7 +4,7 @@
  * neither LangChain nor the OpenAI SDK, and the AWS credential chain is
  * imported only when first needed.
  *
- * @packageDocumentation
+ * @module sagemaker-openai-agents/auth
  */
 // Re-exported so a gateway can build the URL a token is for from this light entry alone.
 export {

@@ -3,7 +3,7 @@
  * single-model endpoint or as inference components, and clean it up again.
  * `@aws-sdk/client-sagemaker` is loaded only when a real (not dry-run) call is made.
  *
- * @packageDocumentation
+ * @module sagemaker-openai-agents/deploy
  */
 export {
   type CleanupEvent,

@@ -3,7 +3,7 @@
  * OpenAI-compatible endpoints that verifies bearer tokens as the service does,
  * routes endpoints and inference components, and injects faults.
  *
- * @packageDocumentation
+ * @module sagemaker-openai-agents/local
  */
 export type { AccessLogEntry } from "./access-log.js";
 export type {

@@ -143,6 +143,7 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
   readonly #shared: SharedState;
   readonly #fields: ChatSageMakerOpenAIFields;
 
+  /** The class name LangChain serialises and traces this model under. */
   static override lc_name(): string {
     return "ChatSageMakerOpenAI";
   }
@@ -240,6 +241,7 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     } as ReturnType<ChatOpenAI["_identifyingParams"]>;
   }
 
+  /** Always Chat Completions: SageMaker's `/openai/v1` path has no Responses API. */
   protected override _useResponsesApi(): boolean {
     return false;
   }

@@ -37,7 +37,7 @@ export interface SageMakerComponentModelOptions
 
 /**
  * Options of {@link createSageMakerChatModels}: the endpoint and authentication
- * every model shares ({@link SageMakerConnectionOptions} without a component),
+ * every model shares (`SageMakerConnectionOptions` without a component),
  * the components, the pool.
  */
 export interface SageMakerChatModelsOptions<K extends string>

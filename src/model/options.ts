@@ -21,7 +21,7 @@ export type ToolCallParserMode = "auto" | "hermes" | "none";
 
 /**
  * Constructor fields of `ChatSageMakerOpenAI`: where the endpoint is and how to
- * authenticate ({@link SageMakerConnectionOptions}; `configuration.baseURL` is
+ * authenticate (`SageMakerConnectionOptions`; `configuration.baseURL` is
  * read like `baseURL`), how to read the container's output, how to retry, plus
  * every `ChatOpenAI` field except those that would change authentication or the
  * API used (`apiKey`, `openAIApiKey`, `useResponsesApi` and the inner delegates).

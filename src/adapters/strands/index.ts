@@ -4,7 +4,7 @@
  * `@strands-agents/sdk` (^1.19.0); importing this subpath without it fails with
  * a `ConfigurationError` (`MISSING_PEER`) naming the package to install.
  *
- * @packageDocumentation
+ * @module sagemaker-openai-agents/strands
  */
 export {
   type SageMakerStrandsClientOptions,

@@ -86,10 +86,10 @@ export const backendConfigSchema = z.discriminatedUnion("type", [
   proxyBackendConfigSchema,
 ]);
 
-/** Configuration of the demo backend (see {@link demoBackendConfigSchema}). */
+/** Configuration of the demo backend (the zod schema `demoBackendConfigSchema` checks it). */
 export type DemoBackendConfig = z.input<typeof demoBackendConfigSchema>;
 
-/** Configuration of the proxy backend (see {@link proxyBackendConfigSchema}). */
+/** Configuration of the proxy backend (the zod schema `proxyBackendConfigSchema` checks it). */
 export type ProxyBackendConfig = z.input<typeof proxyBackendConfigSchema>;
 
 /** Configuration of any backend. */

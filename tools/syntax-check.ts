@@ -47,10 +47,11 @@ export interface SyntaxCheckOptions {
 /**
  * Checks that `code` parses as `language`, without executing, importing or type-checking it.
  *
- * Never rejects. Code over {@link MAX_CODE_BYTES}, an unknown language, a missing `python3`
+ * Never rejects. Code over `MAX_CODE_BYTES` (200 KiB), an unknown language, a missing `python3`
  * or a parse that runs past the time limit give `{ status: "failed", reason }`. TypeScript and
- * JavaScript need the optional peer `typescript` ({@link TYPESCRIPT_PEER_RANGE}); without it
- * they give `{ status: "failed", code: "MISSING_PEER", reason }` naming the install command.
+ * JavaScript need the optional peer `typescript` (`TYPESCRIPT_PEER_RANGE`, `^5.0.0 || ^6.0.0`);
+ * without it they give `{ status: "failed", code: "MISSING_PEER", reason }` naming the install
+ * command.
  */
 export async function checkSyntax(
   language: SyntaxLanguage,

@@ -6,7 +6,7 @@
 /** The languages the syntax check understands. */
 export const SYNTAX_LANGUAGES = ["python", "typescript", "javascript"] as const;
 
-/** One of {@link SYNTAX_LANGUAGES}. */
+/** One of `SYNTAX_LANGUAGES`: `"python"`, `"typescript"` or `"javascript"`. */
 export type SyntaxLanguage = (typeof SYNTAX_LANGUAGES)[number];
 
 /** Largest snippet accepted, in UTF-8 bytes (200 KiB). */
@@ -40,7 +40,7 @@ export type SyntaxFailureCode = "MISSING_PEER";
  * - `ok`: the code parses;
  * - `errors`: it does not; `errors` lists the first few, `total` counts them all;
  * - `failed`: the check itself could not run (no interpreter, too large, timed out); `code`
- *   is set when the reason is one the application can fix (see {@link SyntaxFailureCode}).
+ *   is set when the reason is one the application can fix (`MISSING_PEER`).
  */
 export type SyntaxCheckResult =
   | { status: "ok" }

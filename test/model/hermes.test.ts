@@ -278,11 +278,10 @@ describe("createHermesStreamParser", () => {
     const parser = createHermesStreamParser();
     parser.finish();
     expect(() => parser.push("x")).toThrow(ParserFinishedError);
-    try {
-      parser.finish();
-    } catch (error) {
-      expect((error as ParserFinishedError).code).toBe("PARSER_FINISHED");
-    }
+    expect(() => parser.push("x")).toThrow(expect.objectContaining({ code: "PARSER_FINISHED" }));
+    // A second finish() is use after finish too: it must throw, not answer again.
+    expect(() => parser.finish()).toThrow(ParserFinishedError);
+    expect(() => parser.finish()).toThrow(expect.objectContaining({ code: "PARSER_FINISHED" }));
   });
 });
 

@@ -12,6 +12,7 @@ import {
   rawRequest,
   startTestEndpoint,
   TEST_CREDENTIALS,
+  tokenUrl,
 } from "../helpers/local-endpoint.js";
 
 const SIGNED_AT = new Date(FIXED_NOW);
@@ -136,6 +137,22 @@ print("sagemaker-api-key-" + base64.b64encode((r.url.replace("https://", "") + "
       expect(res.status).toBe(200);
     } finally {
       await real.close();
+    }
+  });
+
+  it("accepts X-Amz-Expires at both edges of 1..43200 (43200 is generateToken's default lifetime)", async () => {
+    now = FIXED_NOW;
+    try {
+      for (const expiresIn of [1, 43_200]) {
+        const token = await mintToken({ signingDate: SIGNED_AT, expiresIn });
+        expect(new URLSearchParams(tokenUrl(token).split("?")[1]).get("X-Amz-Expires")).toBe(
+          String(expiresIn),
+        );
+        const res = await call(`Bearer ${token}`);
+        expect(res.status, `X-Amz-Expires=${expiresIn}`).toBe(200);
+      }
+    } finally {
+      now = FIXED_NOW + 1000;
     }
   });
 

@@ -65,11 +65,12 @@ export function mutateToken(token: string, edit: (url: string) => string): strin
 }
 
 /**
- * A minimal backend in vLLM's wire format: it answers with the last user
- * message's text, as one JSON body or as a stream of three chunks and [DONE].
- * Records the requests and contexts it saw.
+ * A minimal backend in vLLM's wire format: it answers with `<name>: ` and the
+ * last user message's text (model `name`), as one JSON body or as a stream of
+ * three chunks and [DONE]. Records the requests and contexts it saw. Give
+ * each backend its own `name` where a test must tell which one answered.
  */
-export function echoBackend(): ChatBackend & {
+export function echoBackend(name = "echo"): ChatBackend & {
   seen: Array<{ body: ChatCompletionRequestBody; component?: string }>;
 } {
   const seen: Array<{ body: ChatCompletionRequestBody; component?: string }> = [];
@@ -80,9 +81,9 @@ export function echoBackend(): ChatBackend & {
         context.component === undefined ? { body } : { body, component: context.component },
       );
       const last = body.messages[body.messages.length - 1];
-      const text = `echo: ${typeof last?.content === "string" ? last.content : ""}`;
+      const text = `${name}: ${typeof last?.content === "string" ? last.content : ""}`;
       const id = `chatcmpl-${context.requestId}`;
-      const base = { id, created: 1_700_000_000, model: "echo" };
+      const base = { id, created: 1_700_000_000, model: name };
       if (body.stream !== true) {
         return {
           type: "json",

@@ -3,8 +3,15 @@
  * client would use it, and raw HTTP for what the SDK cannot send.
  */
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHAT_BODY, mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import {
+  CHAT_BODY,
+  echoBackend,
+  mintToken,
+  rawRequest,
+  startEndpointWithTestCredentials,
+  startTestEndpoint,
+} from "../helpers/local-endpoint.js";
 
 let local: Awaited<ReturnType<typeof startTestEndpoint>>;
 let token: string;
@@ -64,15 +71,53 @@ describe("the two chat completions routes", () => {
     });
   });
 
-  it("routes each inference component to its own backend", async () => {
-    for (const component of ["coder", "reviewer"]) {
-      const completion = await client("ep2", component).chat.completions.create({
-        model: "",
-        messages: [{ role: "user", content: component }],
+  it("routes each endpoint and inference component to its own backend, streamed and not", async () => {
+    // Three backends that sign their answers, listed so that "always the first one" is wrong twice.
+    const backends = {
+      single: echoBackend("single-backend"),
+      coder: echoBackend("coder-backend"),
+      reviewer: echoBackend("reviewer-backend"),
+    };
+    const own = await startEndpointWithTestCredentials({
+      one: { backend: backends.single },
+      two: {
+        inferenceComponents: {
+          coder: { backend: backends.coder },
+          reviewer: { backend: backends.reviewer },
+        },
+      },
+    });
+    onTestFinished(() => own.close());
+    const targets: Array<[string, string | undefined, keyof typeof backends]> = [
+      ["two", "reviewer", "reviewer"],
+      ["one", undefined, "single"],
+      ["two", "coder", "coder"],
+    ];
+    for (const [endpoint, component, expected] of targets) {
+      const openai = new OpenAI({
+        baseURL: own.baseURL(endpoint, component),
+        apiKey: token,
+        maxRetries: 0,
       });
-      expect(completion.choices[0]?.message.content).toBe(`echo: ${component}`);
-      expect(local.backend.seen.at(-1)?.component).toBe(component);
+      const completion = await openai.chat.completions.create({
+        model: "",
+        messages: [{ role: "user", content: "who?" }],
+      });
+      expect(completion.model).toBe(`${expected}-backend`);
+      expect(completion.choices[0]?.message.content).toBe(`${expected}-backend: who?`);
+      const stream = await openai.chat.completions.create({
+        model: "",
+        messages: [{ role: "user", content: "who streams?" }],
+        stream: true,
+      });
+      let text = "";
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      expect(text).toBe(`${expected}-backend: who streams?`);
     }
+    // Each backend saw exactly its own two requests, with the component the path named.
+    expect(backends.single.seen.map((s) => s.component)).toEqual([undefined, undefined]);
+    expect(backends.coder.seen.map((s) => s.component)).toEqual(["coder", "coder"]);
+    expect(backends.reviewer.seen.map((s) => s.component)).toEqual(["reviewer", "reviewer"]);
   });
 
   it("passes the body to the backend untouched (model included)", async () => {

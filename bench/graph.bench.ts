@@ -6,7 +6,7 @@
  *   check, demo model, parsing), tool calls (calculator, syntax_check, which
  *   starts python3), and the rest: the graph's own overhead (LangGraph
  *   supersteps, the agents' loops and events, prompts, code extraction,
- *   verdicts, checkpoint writes), with no checkpointer, MemorySaver and SqliteSaver;
+ *   verdicts, checkpoint writes), with no checkpointer, MemorySaver and SqliteCheckpointSaver;
  * - the wall time of a full offline demo: in-process (start the demo endpoint,
  *   run, close), and the CLI as a user runs it (`review "..." --quiet`, a new
  *   Node process each time, tsx transpiling the sources).
@@ -20,7 +20,8 @@ import { join } from "node:path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import Database from "better-sqlite3";
+import { SqliteCheckpointSaver } from "../agents/checkpoint/sqlite-saver.js";
 import { prepareTarget } from "../agents/cli/target.js";
 import { createCoderReviewerGraph } from "../agents/coder-reviewer/graph.js";
 
@@ -159,12 +160,12 @@ export async function run(): Promise<void> {
   await measureRounds("MemorySaver", () => new MemorySaver());
   const dir = mkdtempSync(join(tmpdir(), "graph-bench-"));
   try {
-    let sqlite: SqliteSaver | undefined;
-    await measureRounds("SqliteSaver", () => {
-      sqlite = SqliteSaver.fromConnString(join(dir, "state.sqlite"));
+    let sqlite: SqliteCheckpointSaver | undefined;
+    await measureRounds("SqliteCheckpointSaver", () => {
+      sqlite = new SqliteCheckpointSaver(new Database(join(dir, "state.sqlite")));
       return sqlite;
     });
-    sqlite?.db.close();
+    sqlite?.close();
 
     process.stdout.write("Full offline demo run (endpoint start, 2 rounds, close):\n");
     const inProcess: number[] = [];

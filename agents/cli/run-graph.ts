@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
-import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import type { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import { isCoderReviewerEvent } from "../coder-reviewer/events.js";
 import { type CoderReviewerGraph, createCoderReviewerGraph } from "../coder-reviewer/graph.js";
 import type { CoderReviewerStateType } from "../coder-reviewer/state.js";
@@ -31,7 +31,7 @@ async function flushTraces(env: NodeJS.ProcessEnv): Promise<void> {
 /** Runs (or resumes) the graph for checked `settings`; returns the exit code. */
 export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<number> {
   let target: PreparedTarget | undefined;
-  let store: SqliteSaver | undefined;
+  let store: SqliteCheckpointSaver | undefined;
   let threadId: string | undefined;
   try {
     let where = settings.target;
@@ -73,7 +73,7 @@ export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<
   } finally {
     await flushTraces(io.env);
     await target?.close();
-    store?.db.close();
+    store?.close();
   }
 }
 

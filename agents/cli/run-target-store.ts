@@ -6,8 +6,8 @@
  * Only those non-secret names are written: the fields are copied one by one,
  * so nothing else a target may carry (now or later) reaches the file.
  */
-import type { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
 import { ConfigurationError } from "../../src/errors.js";
+import type { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import type { ReviewTarget } from "./settings.js";
 
 const CREATE_TABLE =
@@ -55,7 +55,11 @@ function parseStored(text: string): ReviewTarget | undefined {
 }
 
 /** Records where the run `threadId` is sent (its names only, never a credential). */
-export function saveRunTarget(store: SqliteSaver, threadId: string, target: ReviewTarget): void {
+export function saveRunTarget(
+  store: SqliteCheckpointSaver,
+  threadId: string,
+  target: ReviewTarget,
+): void {
   store.db.exec(CREATE_TABLE);
   store.db
     .prepare("INSERT OR REPLACE INTO review_run_targets (thread_id, target) VALUES (?, ?)")
@@ -67,7 +71,10 @@ export function saveRunTarget(store: SqliteSaver, threadId: string, target: Revi
  * targets were recorded.
  * @throws {@link ConfigurationError} `STATE_TARGET_UNREADABLE` when the record is damaged.
  */
-export function loadRunTarget(store: SqliteSaver, threadId: string): ReviewTarget | undefined {
+export function loadRunTarget(
+  store: SqliteCheckpointSaver,
+  threadId: string,
+): ReviewTarget | undefined {
   store.db.exec(CREATE_TABLE);
   const row = store.db
     .prepare("SELECT target FROM review_run_targets WHERE thread_id = ?")

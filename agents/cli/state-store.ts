@@ -1,18 +1,19 @@
 /**
- * Where `review` keeps its runs: a LangGraph SQLite checkpointer in a file
- * only the user can read. The file holds tasks, code and reviews, never a
+ * Where `review` keeps its runs: a LangGraph SQLite checkpointer
+ * ({@link SqliteCheckpointSaver}) in a file only the user can read. The file holds tasks, code and reviews, never a
  * token or credential (the graph's state has none).
  */
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import Database from "better-sqlite3";
 import { ConfigurationError } from "../../src/errors.js";
+import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 
 /** Opens (creating if needed) the checkpoint database at `path`. */
-export function openStateStore(path: string): SqliteSaver {
+export function openStateStore(path: string): SqliteCheckpointSaver {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const saver = SqliteSaver.fromConnString(path);
+    const saver = new SqliteCheckpointSaver(new Database(path));
     // Tasks and code may be private; the file is nobody else's business.
     chmodSync(path, 0o600);
     return saver;

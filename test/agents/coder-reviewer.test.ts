@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySaver } from "@langchain/langgraph";
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { SqliteCheckpointSaver } from "../../agents/checkpoint/sqlite-saver.js";
 import {
   type CoderReviewerEvent,
   createCoderReviewerGraph,
@@ -197,7 +198,10 @@ describe("coder/reviewer graph against the demo models", () => {
 });
 
 describe("checkpointed threads", () => {
-  async function failInReview(endpoint: LocalEndpoint, checkpointer: MemorySaver | SqliteSaver) {
+  async function failInReview(
+    endpoint: LocalEndpoint,
+    checkpointer: MemorySaver | SqliteCheckpointSaver,
+  ) {
     const graph = createCoderReviewerGraph({
       coder: chatModel(endpoint, "coder"),
       reviewer: chatModel(endpoint, "reviewer"),
@@ -232,7 +236,7 @@ describe("checkpointed threads", () => {
   it("resumes from an SQLite file that holds no token or secret key", async () => {
     const dir = mkdtempSync(join(tmpdir(), "coder-reviewer-"));
     const file = join(dir, "state.sqlite");
-    const saver = SqliteSaver.fromConnString(file);
+    const saver = new SqliteCheckpointSaver(new Database(file));
     try {
       const local = await agentsEndpointForTest();
       const { result } = await failInReview(local, saver);
@@ -246,7 +250,7 @@ describe("checkpointed threads", () => {
       expect(bytes).not.toContain(TEST_CREDENTIALS.secretAccessKey);
       expect(bytes).not.toContain(TEST_CREDENTIALS.accessKeyId);
     } finally {
-      saver.db.close();
+      saver.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -26,7 +26,12 @@ import { checkRequest, errorResponse, type RequestMode } from "./request-checks.
 import { type CompiledScript, compileScripts, decide } from "./script-engine.js";
 import type { Script } from "./script-types.js";
 import { builtInScripts, generalScript } from "./scripts/index.js";
-import { parseComplete, type ServingProfile, StreamingParser } from "./vllm-parsers.js";
+import {
+  parseComplete,
+  type ServingProfile,
+  StreamingParser,
+  toolCallsFinish,
+} from "./vllm-parsers.js";
 import {
   ChunkWriter,
   type CompletionIdentity,
@@ -120,8 +125,8 @@ async function* streamEvents(
         ? {}
         : { content: "" };
   const finishReason =
-    parser.toolsStreamed && profile.namedTool === undefined && engineFinish === "stop"
-      ? "tool_calls"
+    parser.toolsStreamed && profile.namedTool === undefined
+      ? toolCallsFinish(engineFinish)
       : engineFinish;
   yield writer.final(finalDelta, finishReason, running(completionTokens));
   if (mode.includeUsage) yield writer.usage(usage(promptTokens, completionTokens));

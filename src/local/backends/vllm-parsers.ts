@@ -90,6 +90,18 @@ function extractHermes(content: string): { content: string | null; calls: ToolCa
   return { content: before.trim() === "" ? null : before, calls };
 }
 
+/**
+ * The finish reason of an output whose tool calls were parsed: `tool_calls`,
+ * unless `max_tokens` cut the output (`length`). vLLM's own two paths differ
+ * here: its non-streaming path says `tool_calls` for any parsed auto call,
+ * its streaming path keeps the engine's `length`. The demo answers `length`
+ * on both, so one request gets one answer and a client learns that the output
+ * was cut (the closing tag, and any call after it, are missing).
+ */
+export function toolCallsFinish(engineFinish: "stop" | "length"): "tool_calls" | "length" {
+  return engineFinish === "stop" ? "tool_calls" : "length";
+}
+
 /** Parses a finished output as vLLM's non-streaming path does. */
 export function parseComplete(
   text: string,
@@ -118,7 +130,7 @@ export function parseComplete(
         reasoning,
         content: profile.required ? (extracted.content ?? "") : extracted.content,
         toolCalls: extracted.calls,
-        finishReason: profile.required && engineFinish === "length" ? "length" : "tool_calls",
+        finishReason: toolCallsFinish(engineFinish),
       };
     }
   }
@@ -127,7 +139,7 @@ export function parseComplete(
     content: profile.required ? (content ?? "") : content,
     toolCalls: [],
     // vLLM reports "tool_calls" for a required choice that stopped normally, calls or not.
-    finishReason: profile.required && engineFinish === "stop" ? "tool_calls" : engineFinish,
+    finishReason: profile.required ? toolCallsFinish(engineFinish) : engineFinish,
   };
 }
 

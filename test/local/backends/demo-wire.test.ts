@@ -591,6 +591,25 @@ describe("max_tokens", () => {
   });
 });
 
+describe("max_tokens and tool calls", () => {
+  it("a cut output ends with length, streamed and not, even when the call's JSON was complete", async () => {
+    const full = await message({ reasoning: true }, CALC_TASK);
+    // The uncut output's tokens: its generated pieces and the end-of-sequence token.
+    const generated = ((full.completion.usage as Json).completion_tokens as number) - 1;
+    let cutAfterJson = 0;
+    for (let maxTokens = 1; maxTokens < generated; maxTokens++) {
+      const request = { ...CALC_TASK, max_tokens: maxTokens };
+      const { message: reply, finish } = await message({ reasoning: true }, request);
+      const events = await chunks({ reasoning: true }, request);
+      expect([maxTokens, finish]).toEqual([maxTokens, "length"]);
+      expect([maxTokens, finishOf(events)]).toEqual([maxTokens, "length"]);
+      if (reply.tool_calls !== undefined) cutAfterJson += 1;
+    }
+    // Some cuts fall between the call's closing brace and </tool_call>: the call is parsed, yet cut.
+    expect(cutAfterJson).toBeGreaterThan(0);
+  });
+});
+
 describe("latency settings", () => {
   it("a client that leaves during latencyMs gets no answer generated", async () => {
     const controller = new AbortController();

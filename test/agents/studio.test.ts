@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 describe("langgraph.json", () => {
-  it("declares Node 20, this package, and graph references that exist", () => {
-    expect(config.node_version).toBe("20");
+  it("declares Node 24, this package, and graph references that exist", () => {
+    expect(config.node_version).toBe("24");
     expect(config.dependencies).toEqual(["."]);
     expect(Object.keys(config.graphs)).toEqual(["coder_reviewer"]);
     for (const reference of Object.values(config.graphs)) {

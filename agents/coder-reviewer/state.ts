@@ -30,8 +30,9 @@ export const ReviewSchema = z.object({
 });
 
 /**
- * One review: the verdict of one round. `source` says how the verdict was obtained
- * (see {@link ReviewSchema}).
+ * One review: the verdict of one round. `source` says how the verdict was obtained:
+ * `structured` (the model's structured output), `text` (read from the reviewer's prose) or
+ * `undecided` (none could be read; counted as changes requested).
  */
 export type Review = z.infer<typeof ReviewSchema>;
 

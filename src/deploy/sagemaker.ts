@@ -58,7 +58,7 @@ function hint(error: Error): string {
     return " Configure AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).";
   }
   if (/AccessDenied|UnrecognizedClient|ExpiredToken|InvalidClientTokenId/.test(error.name)) {
-    return " Check that your credentials are current and allowed to call this operation (see the README's IAM list).";
+    return " Check that your credentials are current and allowed to call this operation (see the IAM section of docs/deploy.md).";
   }
   return "";
 }

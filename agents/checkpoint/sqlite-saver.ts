@@ -141,8 +141,11 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     this.db = db;
   }
 
-  /** Creates the tables (and the `task_path` column of an older file) once per connection. */
-  private setup(): void {
+  /**
+   * Creates the tables (and the `task_path` column of a file written by the
+   * older saver) now; every method also does it on first use.
+   */
+  setup(): void {
     if (this.ready) return;
     if (!this.db.readonly) {
       this.db.pragma("journal_mode = WAL");

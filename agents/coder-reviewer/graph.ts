@@ -36,6 +36,9 @@ import { CoderReviewerState, type CoderReviewerStateType, type Review } from "./
 
 export { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS };
 
+/** When LangGraph writes a finished step's checkpoint (its `durability` option; the package does not export the type). */
+export type CheckpointDurability = "sync" | "async" | "exit";
+
 /** Options of {@link createCoderReviewerGraph}. */
 export interface CoderReviewerGraphOptions {
   /** The coder's chat model (e.g. ChatSageMakerOpenAI on the `coder` inference component). */
@@ -44,8 +47,21 @@ export interface CoderReviewerGraphOptions {
   reviewer: BaseChatModel;
   /** Rounds (1-20) before stopping without approval. @default 3 */
   maxRounds?: number;
-  /** Persists every step (MemorySaver, SqliteSaver, ...); a thread can then resume where it stopped. */
+  /**
+   * Persists every step (MemorySaver, SqliteCheckpointSaver, PostgresSaver, ...);
+   * a thread can then resume where it stopped.
+   */
   checkpointer?: BaseCheckpointSaver;
+  /**
+   * When a finished step's checkpoint is written (LangGraph's `durability`).
+   * With a checkpointer the default is `"sync"`: each step is saved before the
+   * next begins, so a process killed at any instant resumes from its last
+   * finished step. `"async"` overlaps the write with the next step (a kill can
+   * lose the step just finished); `"exit"` saves only when the run ends.
+   * A `durability` passed to `invoke`/`stream` wins over this.
+   * @default "sync"
+   */
+  durability?: CheckpointDurability;
   /** The coder's tools. @default [calculatorTool] */
   coderTools?: StructuredToolInterface[];
   /** The reviewer's tools. @default [syntaxCheckTool] */
@@ -211,7 +227,7 @@ function buildGraph(options: CoderReviewerGraphOptions) {
     return { approved: verdict.approved, reviews: [review], stopReason };
   }
 
-  return new StateGraph(CoderReviewerState)
+  const graph = new StateGraph(CoderReviewerState)
     .addNode("coder", writeCode)
     .addNode("reviewer", reviewCode)
     .addEdge(START, "coder")
@@ -224,6 +240,9 @@ function buildGraph(options: CoderReviewerGraphOptions) {
       ...(options.checkpointer === undefined ? {} : { checkpointer: options.checkpointer }),
       name: "coder-reviewer",
     });
+  // LangGraph's own default ("async") can lose the step that just finished when the process dies.
+  if (options.checkpointer === undefined) return graph;
+  return graph.withConfig({ durability: options.durability ?? "sync" });
 }
 
 /** The compiled coder/reviewer graph: `invoke({ task })`, `stream(...)`, `getState(...)`, ... */

@@ -1,0 +1,125 @@
+/**
+ * Opening a SQLite file as a checkpoint database without harming anything
+ * else on the disk: a path that is a symlink, a directory, or anything other
+ * than an SQLite database of ours is refused before a byte or a permission
+ * changes; a new file is created 0600 (and its directory 0700) from the
+ * start, so no other user can read it even for a moment. SQLite gives its
+ * write-ahead log and shared-memory files the database file's permissions.
+ */
+import { closeSync, lstatSync, mkdirSync, openSync, readSync, type Stats } from "node:fs";
+import { dirname } from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
+import { ConfigurationError } from "../../src/errors.js";
+
+/** The tables a database may already hold and still be ours: LangGraph's SQLite savers' and the review CLI's. */
+const OUR_TABLES = new Set([
+  "checkpoints",
+  "writes",
+  "checkpoint_blobs",
+  "review_runs",
+  "review_run_locks",
+  "review_run_targets",
+]);
+
+const SQLITE_HEADER = "SQLite format 3\0";
+
+/** The `STATE_FILE_UNAVAILABLE` error: what is wrong with `path` and what to do. */
+function unavailable(path: string, why: string, cause?: unknown): ConfigurationError {
+  return new ConfigurationError(
+    "STATE_FILE_UNAVAILABLE",
+    `Cannot use ${path} as the run state database: ${why}. Nothing was changed; pass --state with ` +
+      "another file (a new one is created) or a postgresql:// URL.",
+    cause === undefined ? {} : { cause },
+  );
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw unavailable(path, `it cannot be read (${(error as NodeJS.ErrnoException).code})`, error);
+  }
+}
+
+function startsLikeSqlite(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, header, 0, header.length, 0);
+    return read === header.length && header.toString("latin1") === SQLITE_HEADER;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Refuses `path` unless it is a regular SQLite file holding only our tables (or none). */
+function checkExisting(path: string, stats: Stats, Database: typeof BetterSqlite3): void {
+  if (stats.isSymbolicLink()) throw unavailable(path, "it is a symbolic link");
+  if (stats.isDirectory()) throw unavailable(path, "it is a directory");
+  if (!stats.isFile()) throw unavailable(path, "it is not a regular file");
+  let sqlite: boolean;
+  try {
+    sqlite = startsLikeSqlite(path);
+  } catch (error) {
+    throw unavailable(path, `it cannot be read (${(error as NodeJS.ErrnoException).code})`, error);
+  }
+  if (!sqlite) throw unavailable(path, "it is not an SQLite database");
+  let tables: string[];
+  try {
+    // Read-only: looking does not create a journal or change the file.
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+          name: string;
+        }[]
+      ).map((row) => row.name);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw unavailable(
+      path,
+      `it cannot be opened as an SQLite database (${(error as Error).message})`,
+      error,
+    );
+  }
+  const foreign = tables.filter((name) => !OUR_TABLES.has(name) && !name.startsWith("sqlite_"));
+  if (foreign.length > 0) {
+    throw unavailable(
+      path,
+      `it is the SQLite database of something else (tables ${foreign.slice(0, 3).join(", ")})`,
+    );
+  }
+}
+
+/** Creates `path` empty with mode 0600 (its missing directories 0700); fails if it appeared meanwhile. */
+function createPrivate(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw unavailable(path, `it cannot be created (${code ?? (error as Error).message})`, error);
+  }
+}
+
+/**
+ * Opens the checkpoint database at `path`, creating it (0600) when it does not exist.
+ *
+ * @throws {@link ConfigurationError} `STATE_FILE_UNAVAILABLE` when `path` is a
+ *   symlink, a directory, not a regular file, not an SQLite database, another
+ *   program's database, or cannot be created or opened; the path is then left as it was.
+ */
+export async function openSqliteStateFile(path: string): Promise<BetterSqlite3.Database> {
+  const { default: Database } = await import("better-sqlite3");
+  const stats = statOrUndefined(path);
+  if (stats === undefined) createPrivate(path);
+  else checkExisting(path, stats, Database);
+  try {
+    return new Database(path, { fileMustExist: true });
+  } catch (error) {
+    throw unavailable(path, `it cannot be opened (${(error as Error).message})`, error);
+  }
+}

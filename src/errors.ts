@@ -1,34 +1,21 @@
 /**
  * The package's error hierarchy. Every error it throws on purpose is a
  * {@link SageMakerOpenAIError} with a stable `code` that callers can switch on;
- * messages say what to fix and never carry a bearer token.
+ * messages say what to fix and never carry a bearer token, in any of its forms
+ * (see `redact.ts`), and neither does any error kept as their `cause`.
  *
- * This module has no dependencies so that `sagemaker-openai-agents/auth` stays light.
+ * This module depends only on `redact.ts`, so that `sagemaker-openai-agents/auth` stays light.
  */
+import { redactTokens, redactTokensIn } from "./redact.js";
 
-/**
- * Matches a SageMaker bearer token anywhere in a string (the prefix plus its
- * base64 body). At least one body character, so redacting twice leaves
- * `REDACTED_TOKEN` as it is.
- */
-const TOKEN_PATTERN = /sagemaker-api-key-[A-Za-z0-9+/=_-]+/g;
-
-/** What a redacted token is replaced with. */
-export const REDACTED_TOKEN = "sagemaker-api-key-[REDACTED]";
-
-/**
- * Replaces every SageMaker bearer token in `text` with a fixed marker.
- *
- * Used on every message the package builds from text it did not write (server
- * bodies, dependency errors), so a token echoed back by a proxy cannot leak.
- */
-export function redactTokens(text: string): string {
-  return text.replace(TOKEN_PATTERN, REDACTED_TOKEN);
-}
+export { REDACTED, REDACTED_TOKEN, redactTokens, redactTokensIn } from "./redact.js";
 
 /** Options every package error accepts. */
 export interface SageMakerOpenAIErrorOptions {
-  /** The underlying error, kept for debugging; its message is not copied into ours. */
+  /**
+   * The underlying error, kept for debugging with every bearer token in it
+   * redacted ({@link redactTokensIn}); its message is not copied into ours.
+   */
   cause?: unknown;
 }
 
@@ -44,7 +31,7 @@ export class SageMakerOpenAIError extends Error {
   constructor(code: string, message: string, options: SageMakerOpenAIErrorOptions = {}) {
     super(
       redactTokens(message),
-      options.cause === undefined ? undefined : { cause: options.cause },
+      options.cause === undefined ? undefined : { cause: redactTokensIn(options.cause) },
     );
     this.name = new.target.name;
     this.code = code;

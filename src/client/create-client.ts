@@ -4,62 +4,92 @@
  * token provider that the SDK calls before every request, retries included.
  */
 import OpenAI, { type ClientOptions } from "openai";
+import { Stream } from "openai/core/streaming";
+import { redactTokensIn } from "../errors.js";
 import {
   invalidOptions,
   resolveSageMakerConnection,
   type SageMakerConnectionOptions,
   splitConnectionOptions,
 } from "./connection.js";
+import { redactingFetch } from "./redacting-fetch.js";
+import { type RefusedClientOption, refuseClientOptions } from "./refused-options.js";
+import { replayOnStaleSocket } from "./stale-socket.js";
 
 /**
  * Options of {@link createSageMakerOpenAIClient}: where to send requests and
- * how to authenticate, plus any OpenAI `ClientOptions` except those that would
- * change authentication or the target (`apiKey`, `baseURL` as OpenAI reads it,
- * `adminAPIKey`, `organization`, `project`, `workloadIdentity`, `provider`, `webhookSecret`).
+ * how to authenticate, plus any OpenAI `ClientOptions` except `baseURL` as
+ * OpenAI reads it and those that would change authentication or the target
+ * (`REFUSED_CLIENT_OPTIONS`: `apiKey`, `adminAPIKey`, `organization`, `project`,
+ * `webhookSecret`, `workloadIdentity`, `credential`, `x509Transport`, `provider`,
+ * `dataResidency`), which are refused with `INVALID_OPTIONS`.
  */
 export interface SageMakerOpenAIClientOptions
   extends SageMakerConnectionOptions,
-    Omit<
-      ClientOptions,
-      | "apiKey"
-      | "adminAPIKey"
-      | "organization"
-      | "project"
-      | "webhookSecret"
-      | "baseURL"
-      | "workloadIdentity"
-      | "provider"
-    > {}
+    Omit<ClientOptions, RefusedClientOption | "baseURL"> {}
 
 /**
- * The `OpenAI` client this package returns. It behaves as `OpenAI` does, but
- * the current token is not an enumerable property, so `JSON.stringify` and
- * `util.inspect` of the client cannot reveal it, and token-provider errors
- * surface as the package's typed errors rather than wrapped in `OpenAIError`.
+ * A stream whose errors carry no bearer token: an error event inside a 200
+ * stream becomes an `APIError` with the server's text, redacted here.
+ */
+class RedactingStream<Item> extends Stream<Item> {
+  static override fromSSEResponse<Item>(
+    ...args: Parameters<typeof Stream.fromSSEResponse>
+  ): Stream<Item> {
+    const stream = Stream.fromSSEResponse<Item>(...args);
+    stream.__betaTransformIterator(
+      (iterate) =>
+        async function* redacted() {
+          try {
+            yield* { [Symbol.asyncIterator]: iterate };
+          } catch (error) {
+            throw redactTokensIn(error);
+          }
+        },
+    );
+    return stream;
+  }
+}
+
+/**
+ * The `OpenAI` client this package returns. It behaves as `OpenAI` does, except:
+ * - it keeps no token: each request's token goes from the provider into that
+ *   request's `Authorization` header only, so `apiKey` stays `null` and no
+ *   inspection of the client (getters included) can reach a token;
+ * - token-provider errors surface as the package's typed errors rather than
+ *   wrapped in `OpenAIError`;
+ * - errors carry no token in any form (`redactTokens`): error responses and
+ *   failed connections are redacted by its `fetch`, error events in streams here;
+ * - a request that met a stale keep-alive socket is sent again on another one,
+ *   outside `maxRetries` (`replayOnStaleSocket`).
  */
 class SageMakerOpenAI extends OpenAI {
-  #token: string | null = null;
-
   constructor(options: ClientOptions) {
-    super(options);
-    // The SDK keeps the last token in the public `apiKey` field; keep it in a private slot instead.
-    Object.defineProperty(this, "apiKey", {
-      get: () => this.#token,
-      set: (value: string | null) => {
-        this.#token = value;
-      },
-      enumerable: false,
-      configurable: true,
-    });
+    // The global fetch is read per construction, as the SDK does, so a test's stub is honoured.
+    const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    super({ ...options, fetch: replayOnStaleSocket(redactingFetch(fetch)) });
   }
 
-  override async _callApiKey(): Promise<boolean> {
+  /**
+   * The SDK's hook for a function `apiKey`: the SDK's own version keeps the key
+   * in the public `apiKey` field; this one only hands it to the request being
+   * built (`capture`), which puts it in that request's headers.
+   */
+  override async _callApiKey(capture?: (apiKey: string | null) => void): Promise<boolean> {
     const provider = this._options.apiKey;
-    if (typeof provider !== "function") {
-      return super._callApiKey();
-    }
-    this.apiKey = await provider();
+    if (typeof provider !== "function") return super._callApiKey(capture);
+    const token = await provider();
+    capture?.(token);
     return true;
+  }
+
+  protected override async prepareOptions(
+    options: Parameters<OpenAI["prepareOptions"]>[0],
+  ): Promise<void> {
+    await super.prepareOptions(options);
+    if (options.stream === true && options.__streamClass === undefined) {
+      options.__streamClass = RedactingStream;
+    }
   }
 
   /** A summary without secrets; the SDK's object graph is circular anyway. */
@@ -100,6 +130,7 @@ export function createSageMakerOpenAIClient(options: SageMakerOpenAIClientOption
       "createSageMakerOpenAIClient takes an options object with at least endpointName.",
     );
   }
+  refuseClientOptions(options, "createSageMakerOpenAIClient");
   // The connection options are settled here; the rest go to the OpenAI SDK as they are.
   const connection = resolveSageMakerConnection(options);
   const openAIOptions = splitConnectionOptions(options).rest;

@@ -60,8 +60,37 @@ export interface LocalEndpointConfig {
   accessLogFile?: string;
   /** How many access log entries `requests` keeps (oldest dropped). Default 10,000. */
   maxLoggedRequests?: number;
-  /** Largest accepted request body in bytes. Default 25 MiB. */
+  /** Largest accepted request body in bytes; a larger one gets 413. Default 25 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Request body bytes all requests together may hold in memory at once
+   * (counted from the moment a body is read until its response ends). A
+   * request that would go past it gets 503 `BODY_BUFFER_FULL` with
+   * `Retry-After: 1` and its connection is closed, its body unread. Must be at
+   * least `maxBodyBytes`. Default: 64 MiB, or `maxBodyBytes` if that is larger.
+   */
+  maxBufferedBodyBytes?: number;
+  /**
+   * Open TCP connections served at once. A request on a connection opened past
+   * it gets 503 `TOO_MANY_CONNECTIONS` with `Retry-After: 1`, and the
+   * connection is closed; past twice this many, new connections are closed at
+   * once without an answer. Default 2048.
+   */
+  maxConnections?: number;
+  /**
+   * Milliseconds a connection may take to send a request's headers, from its
+   * first byte (or from connecting); past it the answer is 408 and the
+   * connection is closed, so half-open connections cannot pile up. Checked
+   * every quarter of this (at most every second). Default 10,000.
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Milliseconds a connection may take to send a whole request, headers and
+   * body; past it the answer is 408 and the connection is closed. At least
+   * `headersTimeoutMs`. Responses (streams included) are not limited. Default
+   * 30,000, or `headersTimeoutMs` if that is larger.
+   */
+  requestTimeoutMs?: number;
   /** Milliseconds since the epoch, for token expiry checks. Default `Date.now`. */
   clock?: () => number;
 }
@@ -75,6 +104,42 @@ const ACCESS_KEY_ID_PATTERN = /^\w{1,128}$/;
 
 /** Default largest request body: SageMaker's 25 MB payload limit. */
 export const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
+
+/** Default of `maxBufferedBodyBytes` (when `maxBodyBytes` is not larger): two full-size bodies and change. */
+export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Default of `maxConnections`: above the 1,000 concurrent streams the bench drives. */
+export const DEFAULT_MAX_CONNECTIONS = 2048;
+
+/** Default of `headersTimeoutMs`. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+
+/** Default of `requestTimeoutMs`. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The connection and memory limits a config resolves to, defaults filled in. */
+export interface ResolvedLimits {
+  maxBodyBytes: number;
+  maxBufferedBodyBytes: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** Fills in the defaults of the connection and memory limits (the config is already validated). */
+export function resolveLimits(config: LocalEndpointConfig): ResolvedLimits {
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const headersTimeoutMs = config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  return {
+    maxBodyBytes,
+    maxBufferedBodyBytes:
+      config.maxBufferedBodyBytes ?? Math.max(DEFAULT_MAX_BUFFERED_BODY_BYTES, maxBodyBytes),
+    maxConnections: config.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    headersTimeoutMs,
+    requestTimeoutMs:
+      config.requestTimeoutMs ?? Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headersTimeoutMs),
+  };
+}
 
 const nameSchema = z
   .string()
@@ -135,6 +200,11 @@ const configSchema = z.strictObject({
   accessLogFile: z.string().min(1).optional(),
   maxLoggedRequests: z.number().int().min(1).optional(),
   maxBodyBytes: z.number().int().min(1).optional(),
+  maxBufferedBodyBytes: z.number().int().min(1).optional(),
+  maxConnections: z.number().int().min(1).optional(),
+  // Node's timers take at most 2^31-1 ms.
+  headersTimeoutMs: z.number().int().min(1).max(2_147_483_647).optional(),
+  requestTimeoutMs: z.number().int().min(1).max(2_147_483_647).optional(),
   clock: z.custom<() => number>((value) => typeof value === "function").optional(),
 });
 
@@ -158,6 +228,7 @@ export function validateLocalEndpointConfig(
     );
   }
   const config = parsed.data as LocalEndpointConfig;
+  checkLimitPairs(config, source);
   for (const [index, fault] of (config.faults ?? []).entries()) {
     checkFaultTarget(config, fault, `faults.${index}`);
   }
@@ -172,6 +243,36 @@ export function validateLocalEndpointConfig(
     }
   }
   return config;
+}
+
+/** Limits that only make sense together: a body cap the buffer can hold, a request timeout the headers fit in. */
+function checkLimitPairs(config: LocalEndpointConfig, source: string): void {
+  const problems: string[] = [];
+  const { maxBodyBytes, maxBufferedBodyBytes, headersTimeoutMs, requestTimeoutMs } = config;
+  if (
+    maxBufferedBodyBytes !== undefined &&
+    maxBufferedBodyBytes < (maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
+  ) {
+    problems.push(
+      `  - maxBufferedBodyBytes: must be at least maxBodyBytes (${maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES}), ` +
+        "or the largest accepted body could never be read",
+    );
+  }
+  if (
+    requestTimeoutMs !== undefined &&
+    requestTimeoutMs < (headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS)
+  ) {
+    problems.push(
+      `  - requestTimeoutMs: must be at least headersTimeoutMs (${headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS}), ` +
+        "as the whole request includes its headers",
+    );
+  }
+  if (problems.length > 0) {
+    throw new LocalEndpointConfigError(
+      "LOCAL_CONFIG_INVALID",
+      `Invalid local endpoint config in ${source}:\n${problems.join("\n")}`,
+    );
+  }
 }
 
 /** Throws `LOCAL_UNKNOWN_TARGET` unless the fault's endpoint (and component) exist. */

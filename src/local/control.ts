@@ -2,16 +2,24 @@
  * The control routes, for tests written in other languages or processes:
  * `POST /_local/faults` (a fault as JSON), `GET /_local/faults`,
  * `DELETE /_local/faults[?endpoint=&component=]`, `GET /_local/requests`,
- * `DELETE /_local/requests`. They answer only connections from loopback, and a
- * POST must say `content-type: application/json`, so a web page the user
- * visits cannot inject faults with a simple cross-origin form post.
+ * `DELETE /_local/requests`. A web page the user visits must not reach them:
+ * the server has already refused a foreign `Host` (DNS rebinding); here they
+ * answer only connections from loopback, refuse any request whose `Origin` is
+ * not the endpoint itself (403), and a POST must say
+ * `content-type: application/json` (415), which a cross-origin form cannot.
  */
 import type { IncomingMessage } from "node:http";
 import type { AccessLogEntry } from "./access-log.js";
 import { badRequest, type JsonErrorResponse, sageMakerError, vllmError } from "./error-bodies.js";
 import type { FaultSpec, FaultTable } from "./faults.js";
 import { faultSpecSchema } from "./faults.js";
-import { readBody } from "./request-body.js";
+import {
+  bodyBufferFull,
+  isJsonContentType,
+  readBody,
+  tooLarge,
+  unsupportedMediaType,
+} from "./request-body.js";
 
 /** What the control routes act upon. */
 export interface ControlState {
@@ -20,6 +28,12 @@ export interface ControlState {
   addFault(spec: FaultSpec): number;
   requests(): readonly AccessLogEntry[];
   clearRequests(): void;
+  /** Whether an `Origin` header names the endpoint itself. */
+  originAllowed(origin: string): boolean;
+  /** Takes body bytes from the endpoint's shared body budget; false when it is full. */
+  take(bytes: number): boolean;
+  /** The budget's size (`maxBufferedBodyBytes`), for the refusal's message. */
+  bufferLimit: number;
 }
 
 /** A JSON answer from a control route. */
@@ -27,6 +41,9 @@ export interface ControlResponse {
   status: number;
   body: unknown;
 }
+
+/** The largest fault a POST may send. */
+const MAX_FAULT_BYTES = 64 * 1024;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -36,7 +53,7 @@ export async function handleControl(
   resource: string,
   query: URLSearchParams,
   state: ControlState,
-): Promise<ControlResponse | JsonErrorResponse> {
+): Promise<ControlResponse | (JsonErrorResponse & { close?: boolean })> {
   const remote = req.socket.remoteAddress ?? "";
   if (!LOOPBACK.has(remote) && !remote.startsWith("127.")) {
     return sageMakerError(
@@ -44,6 +61,16 @@ export async function handleControl(
       "AccessDeniedException",
       "CONTROL_NOT_LOOPBACK",
       "The control routes answer loopback clients only.",
+    );
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !state.originAllowed(origin)) {
+    return sageMakerError(
+      403,
+      "AccessDeniedException",
+      "ORIGIN_NOT_ALLOWED",
+      "The control routes refuse requests sent on behalf of a web page (an Origin header other " +
+        "than the endpoint itself). Call them from a test process, without an Origin header.",
     );
   }
   const route = `${req.method} ${resource}`;
@@ -72,13 +99,14 @@ export async function handleControl(
 async function addFault(
   req: IncomingMessage,
   state: ControlState,
-): Promise<ControlResponse | JsonErrorResponse> {
-  if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith("application/json")) {
-    return badRequest("POST /_local/faults needs content-type: application/json.");
-  }
-  const body = await readBody(req, 64 * 1024);
-  if (!(body instanceof Buffer))
-    return badRequest("The fault is too large or the upload was interrupted.");
+): Promise<ControlResponse | (JsonErrorResponse & { close?: boolean })> {
+  const contentType = req.headers["content-type"];
+  if (!isJsonContentType(contentType)) return unsupportedMediaType(contentType);
+  const body = await readBody(req, MAX_FAULT_BYTES, state.take);
+  // Refused with the body unread: the connection cannot carry another request.
+  if (body === "over-budget") return { ...bodyBufferFull(state.bufferLimit), close: true };
+  if (body === "too-large") return { ...tooLarge(MAX_FAULT_BYTES), close: true };
+  if (body === "aborted") return badRequest("The upload of the fault was interrupted.");
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));

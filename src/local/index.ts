@@ -33,7 +33,14 @@ export type {
   EndpointConfig,
   LocalEndpointConfig,
 } from "./config.js";
-export { DEFAULT_MAX_BODY_BYTES, validateLocalEndpointConfig } from "./config.js";
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_BUFFERED_BODY_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  validateLocalEndpointConfig,
+} from "./config.js";
 export { loadLocalEndpointConfig } from "./config-file.js";
 export { defaultLocalEndpointConfig } from "./default-config.js";
 export { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";

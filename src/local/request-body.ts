@@ -1,13 +1,16 @@
 /**
- * Reading and checking a chat completions request body: a size limit enforced
- * while the body streams in (never buffering more than the limit), JSON
- * parsing, and a shape check of the fields the server and backends rely on.
- * Problems come back in vLLM's 400 shape, as the container would send them.
+ * Reading and checking a chat completions request body: a JSON content type
+ * (415 otherwise, in the service's shape, as SageMaker refuses it before any
+ * container sees it), a size limit enforced while the body streams in (never
+ * buffering more than the limit), the shared budget of buffered body bytes
+ * (503), JSON parsing, and a shape check of the fields the server and
+ * backends rely on. Body problems come back in vLLM's 400 shape, as the
+ * container would send them.
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import type { ChatCompletionRequestBody } from "./backend.js";
-import { badRequest, type JsonErrorResponse, vllmError } from "./error-bodies.js";
+import { badRequest, type JsonErrorResponse, sageMakerError, vllmError } from "./error-bodies.js";
 
 /** The 413 for a body over `limit` bytes. */
 export function tooLarge(limit: number): JsonErrorResponse {
@@ -19,30 +22,49 @@ export function tooLarge(limit: number): JsonErrorResponse {
 }
 
 /**
- * Reads the whole body, or stops counting at `limit` bytes and returns
- * `"too-large"` (the caller answers 413 and closes the connection, so the rest
- * is never read). Returns `"aborted"` if the client goes away first.
+ * Reads the whole body, or stops at `limit` bytes and returns `"too-large"`
+ * (the caller answers 413 and closes the connection, so the rest is never
+ * read). Every byte is first taken from the request's share of the body
+ * budget (`take`): a declared `Content-Length` all at once, before reading,
+ * a chunked body as it arrives; when the budget says no, reading stops with
+ * `"over-budget"`. A declared length is read into one buffer of that size, so
+ * the body is never held twice. Returns `"aborted"` if the client goes away first.
  */
 export function readBody(
   req: IncomingMessage,
   limit: number,
-): Promise<Buffer | "too-large" | "aborted"> {
+  take: (bytes: number) => boolean = () => true,
+): Promise<Buffer | "too-large" | "over-budget" | "aborted"> {
+  const declared = Number(req.headers["content-length"] ?? Number.NaN);
+  const known = Number.isSafeInteger(declared) && declared >= 0;
+  if (known && declared > limit) return Promise.resolve("too-large");
+  if (known && !take(declared)) return Promise.resolve("over-budget");
   return new Promise((resolve) => {
+    const whole = known ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (outcome: "too-large" | "over-budget") => {
+      cleanup();
+      req.pause();
+      resolve(outcome);
+    };
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        resolve("too-large");
+      if (whole !== undefined) {
+        // The parser frames the body by Content-Length; more would be a parser bug, never a copy past the end.
+        if (size + chunk.length > whole.length) return stop("too-large");
+        chunk.copy(whole, size);
+        size += chunk.length;
         return;
       }
+      size += chunk.length;
+      if (size > limit) return stop("too-large");
+      if (!take(chunk.length)) return stop("over-budget");
       chunks.push(chunk);
     };
     const onEnd = () => {
       cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+      if (whole !== undefined) resolve(whole.subarray(0, size));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
     const onClose = () => {
       cleanup();
@@ -59,6 +81,38 @@ export function readBody(
     req.on("error", onClose);
     req.on("close", onClose);
   });
+}
+
+/** A JSON route's `Content-Type`: `application/json` or a `+json` type, parameters allowed. */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
+}
+
+/** The 415 for a JSON route called with another (or no) content type, in the service's shape. */
+export function unsupportedMediaType(contentType: string | undefined): JsonErrorResponse {
+  const got =
+    contentType === undefined
+      ? "no Content-Type"
+      : `Content-Type ${JSON.stringify(contentType.slice(0, 100))}`;
+  return sageMakerError(
+    415,
+    "UnsupportedMediaTypeException",
+    "UNSUPPORTED_MEDIA_TYPE",
+    `This route takes a JSON body; the request has ${got}. Send Content-Type: application/json.`,
+  );
+}
+
+/** The 503 for a body the shared body budget cannot hold now (`maxBufferedBodyBytes`). */
+export function bodyBufferFull(limit: number): JsonErrorResponse {
+  return sageMakerError(
+    503,
+    "ServiceUnavailable",
+    "BODY_BUFFER_FULL",
+    `The endpoint already holds request bodies near its ${limit}-byte limit (maxBufferedBodyBytes); ` +
+      "retry shortly, or send fewer large requests at once.",
+    { "retry-after": "1" },
+  );
 }
 
 const nullish = <T extends z.ZodType>(schema: T) => schema.nullable().optional();

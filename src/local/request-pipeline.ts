@@ -1,8 +1,10 @@
 /**
- * What one request to the local endpoint goes through, in order: route match
- * (404), size check by Content-Length (413), bearer token verification (401),
- * the key's allowed endpoints (403), endpoint/component resolution (400
- * ValidationError), injected faults, body reading with a running size count
+ * What one request to the local endpoint goes through, in order: the
+ * connection cap (503), the `Host` check (403), route match (control routes
+ * branch off here; 404), size check by Content-Length (413), bearer token
+ * verification (401), the key's allowed endpoints (403), endpoint/component
+ * resolution (400 ValidationError), the content type (415), injected faults,
+ * body reading against the shared body budget (503) with a running size count
  * (413) and shape check (400), and finally the backend, whose response is
  * written back unchanged.
  */
@@ -11,11 +13,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AccessLog, AccessLogEntry } from "./access-log.js";
 import type { BackendContext, BackendResponse, ChatBackend } from "./backend.js";
+import type { BodyBudget, BodyShare } from "./body-budget.js";
 import { handleControl } from "./control.js";
 import { type JsonErrorResponse, sageMakerError, vllmError } from "./error-bodies.js";
 import { type FaultSpec, type FaultTable, faultResponse } from "./faults.js";
+import type { HostCheck } from "./host-check.js";
 import { describeRefusal, type RefusalReason, refusalStatus, refusalType } from "./refusals.js";
-import { parseChatRequest, readBody, tooLarge } from "./request-body.js";
+import {
+  bodyBufferFull,
+  isJsonContentType,
+  parseChatRequest,
+  readBody,
+  tooLarge,
+  unsupportedMediaType,
+} from "./request-body.js";
 import { type AbortState, writeBackendResponse } from "./response-writer.js";
 import { type EndpointTarget, matchRoute, resolveTarget } from "./routes.js";
 import type { TokenVerifier } from "./token-verifier.js";
@@ -28,6 +39,12 @@ export interface ServerState {
   faults: FaultTable;
   log: AccessLog;
   maxBodyBytes: number;
+  /** Request body bytes held by all requests, against `maxBufferedBodyBytes`. */
+  budget: BodyBudget;
+  /** The `Host`/`Origin` rule; replaced once the port is known. */
+  hostCheck: HostCheck;
+  /** Connections opened past `maxConnections`: their requests get 503 and the connection closes. */
+  overCapacity: WeakSet<object>;
   clock: () => number;
   addFault(spec: FaultSpec): number;
 }
@@ -59,12 +76,26 @@ export async function handle(
     requestId,
   };
   const abort = new LazyAbort();
+  const share: BodyShare = state.budget.share();
   res.on("close", () => {
+    // The body and what was parsed from it live until the response ends.
+    share.release();
     if (!res.writableFinished) abort.abort();
     entry.status = res.headersSent ? res.statusCode : 0;
     entry.latencyMs = Math.round((performance.now() - started) * 100) / 100;
     if (route.kind !== "control") state.log.add(entry);
   });
+
+  if (state.overCapacity.has(req.socket)) {
+    entry.reason = "TOO_MANY_CONNECTIONS";
+    send(res, tooManyConnections(), requestId, true);
+    return;
+  }
+  if (!state.hostCheck.hostAllowed(req.headers.host)) {
+    entry.reason = "HOST_NOT_ALLOWED";
+    send(res, hostNotAllowed(req.headers.host), requestId);
+    return;
+  }
 
   if (route.kind === "control") {
     const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
@@ -73,8 +104,17 @@ export async function handle(
       addFault: state.addFault,
       requests: () => state.log.entries,
       clearRequests: () => state.log.clear(),
+      originAllowed: state.hostCheck.originAllowed,
+      take: share.take,
+      bufferLimit: state.budget.limit,
     });
-    send(res, "headers" in answer ? answer : { ...answer, headers: {} }, requestId);
+    const closeConnection = "close" in answer && answer.close === true;
+    send(
+      res,
+      "headers" in answer ? answer : { ...answer, headers: {} },
+      requestId,
+      closeConnection,
+    );
     return;
   }
   if (route.kind === "none") {
@@ -114,6 +154,13 @@ export async function handle(
     return;
   }
 
+  const contentType = req.headers["content-type"];
+  if (!isJsonContentType(contentType)) {
+    entry.reason = "UNSUPPORTED_MEDIA_TYPE";
+    send(res, unsupportedMediaType(contentType), requestId);
+    return;
+  }
+
   const fault = state.faults.take(route.endpoint, route.component);
   if (fault?.latencyMs !== undefined && fault.latencyMs > 0) {
     try {
@@ -132,11 +179,16 @@ export async function handle(
     return;
   }
 
-  const body = await readBody(req, state.maxBodyBytes);
+  const body = await readBody(req, state.maxBodyBytes, share.take);
   if (body === "aborted") return;
   if (body === "too-large") {
     entry.reason = "BODY_TOO_LARGE";
     send(res, tooLarge(state.maxBodyBytes), requestId, true);
+    return;
+  }
+  if (body === "over-budget") {
+    entry.reason = "BODY_BUFFER_FULL";
+    send(res, bodyBufferFull(state.budget.limit), requestId, true);
     return;
   }
   const parsed = parseChatRequest(body);
@@ -174,6 +226,28 @@ export async function handle(
     abort,
   );
   if (outcome === "cut") entry.reason = "FAULT_CUT";
+}
+
+function tooManyConnections(): JsonErrorResponse {
+  return sageMakerError(
+    503,
+    "ServiceUnavailable",
+    "TOO_MANY_CONNECTIONS",
+    "The endpoint already serves as many connections as it accepts (maxConnections); " +
+      "retry shortly, or reuse keep-alive connections instead of opening new ones.",
+    { "retry-after": "1" },
+  );
+}
+
+function hostNotAllowed(host: string | undefined): JsonErrorResponse {
+  const got = host === undefined ? "no Host header" : "a Host header naming another server";
+  return sageMakerError(
+    403,
+    "AccessDeniedException",
+    "HOST_NOT_ALLOWED",
+    `The local endpoint answers only requests addressed to itself (Host: its loopback address or ` +
+      `name and its port); this request has ${got}. Use the URL the endpoint reports.`,
+  );
 }
 
 async function callBackend(

@@ -10,11 +10,12 @@ import type { Duplex } from "node:stream";
 import { sagemakerOpenAIPath } from "../addressing/base-url.js";
 import { isLoopbackHost } from "../addressing/safe-url.js";
 import { AccessLog, type AccessLogEntry } from "./access-log.js";
+import { BodyBudget } from "./body-budget.js";
 import {
   checkFaultTarget,
-  DEFAULT_MAX_BODY_BYTES,
   type LocalEndpointConfig,
   resolveCredentials,
+  resolveLimits,
   resolveRegion,
   validateLocalEndpointConfig,
 } from "./config.js";
@@ -22,6 +23,7 @@ import { buildEndpointTable, closeBackends } from "./endpoint-table.js";
 import { vllmError } from "./error-bodies.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, FaultTable, faultSpecSchema } from "./faults.js";
+import { createHostCheck } from "./host-check.js";
 import { handle, type ServerState, send } from "./request-pipeline.js";
 import { TokenVerifier } from "./token-verifier.js";
 
@@ -84,6 +86,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     );
   }
   const clock = config.clock ?? Date.now;
+  const limits = resolveLimits(config);
   const table = await buildEndpointTable(config);
   const faults = new FaultTable();
   const addFault = (spec: FaultSpec): number => {
@@ -111,12 +114,25 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     verifier: new TokenVerifier({ region, credentials, clock }),
     faults,
     log: new AccessLog(config.maxLoggedRequests ?? 10_000, config.accessLogFile),
-    maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: limits.maxBodyBytes,
+    budget: new BodyBudget(limits.maxBufferedBodyBytes),
+    // No request arrives before listening; the real check needs the port.
+    hostCheck: createHostCheck(host, -1),
+    overCapacity: new WeakSet(),
     clock,
     addFault,
   };
 
-  const server = createServer((req, res) => {
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks both timeouts on this interval (30 s by default, longer than the timeouts themselves).
+    connectionsCheckingInterval: Math.max(
+      10,
+      Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)),
+    ),
+  };
+  const server = createServer(serverOptions, (req, res) => {
     handle(state, req, res).catch(() => {
       // Only a bug gets here; answer if we still can, never crash the process.
       if (!res.headersSent)
@@ -125,10 +141,14 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     });
   });
   server.on("clientError", answerClientError);
+  // Past twice the cap, connections are dropped unanswered: a flood must not hold a socket each.
+  server.maxConnections = limits.maxConnections * 2;
   const connections = { opened: 0, open: 0 };
-  server.on("connection", (socket) => {
+  server.on("connection", (socket: Duplex) => {
     connections.opened += 1;
     connections.open += 1;
+    // Its requests get 503 and the connection closes (request-pipeline.ts).
+    if (connections.open > limits.maxConnections) state.overCapacity.add(socket);
     socket.once("close", () => {
       connections.open -= 1;
     });
@@ -145,6 +165,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     );
   }
   const port = (server.address() as AddressInfo).port;
+  state.hostCheck = createHostCheck(host, port);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
 

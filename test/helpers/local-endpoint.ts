@@ -6,6 +6,7 @@
  * cannot send.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { connect, type Socket } from "node:net";
 import { beforeEach } from "vitest";
 import { generateToken } from "../../src/auth/index.js";
 import type {
@@ -244,3 +245,39 @@ export const CHAT_BODY = JSON.stringify({
   model: "",
   messages: [{ role: "user", content: "hello" }],
 });
+
+/** A raw TCP connection to an endpoint, for what no HTTP client sends (half requests, bad framing). */
+export interface RawSocket {
+  socket: Socket;
+  /** Everything the server has sent so far (latin1, byte for byte). */
+  readonly received: string;
+  /** Everything the server sent, once the connection has closed (by either side, or by an error). */
+  closed: Promise<string>;
+}
+
+/** Connects to `baseUrl`'s host and port and resolves once connected. */
+export function openRawSocket(baseUrl: string): Promise<RawSocket> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    socket.on("data", (data: Buffer) => {
+      received += data.toString("latin1");
+    });
+    const closed = new Promise<string>((done) => {
+      socket.on("close", () => done(received));
+    });
+    // After connecting, an error (a reset) only ends the connection: `closed` reports it.
+    socket.on("error", () => undefined);
+    socket.once("connect", () =>
+      resolve({
+        socket,
+        get received() {
+          return received;
+        },
+        closed,
+      }),
+    );
+    socket.once("error", reject);
+  });
+}

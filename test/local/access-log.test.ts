@@ -41,7 +41,7 @@ describe("access log", () => {
       const pasted = `sagemaker-api-key-${token.slice(18).replace(/[^A-Za-z0-9]/g, "A")}`;
       await rawRequest(local.url, {
         path: `/endpoints/${pasted}/openai/v1/chat/completions`,
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: CHAT_BODY,
       });
 

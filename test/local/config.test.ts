@@ -8,8 +8,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { resolveLimits } from "../../src/local/config.js";
 import {
   type ChatBackend,
+  type LocalEndpointConfig,
   LocalEndpointConfigError,
   LocalEndpointEnvironmentError,
   loadLocalEndpointConfig,
@@ -58,8 +60,9 @@ describe("validation", () => {
     ],
     [
       "a 64-character name",
-      { endpoints: { ["a".repeat(64)]: { backend: demo } } },
-      "endpoints.aaaa",
+      // Not hex: 64 hex digits would look like a SigV4 signature, which error messages redact.
+      { endpoints: { ["z".repeat(64)]: { backend: demo } } },
+      "endpoints.zzzz",
     ],
     [
       "a component name with a dot",
@@ -104,6 +107,41 @@ describe("validation", () => {
       { endpoints: { ep: { backend: demo } }, faults: [{ endpoint: "ep", status: 99 }] },
       "faults.0.status",
     ],
+    [
+      "no connections",
+      { maxConnections: 0, endpoints: { ep: { backend: demo } } },
+      "maxConnections",
+    ],
+    [
+      "a fractional body budget",
+      { maxBufferedBodyBytes: 1.5, endpoints: { ep: { backend: demo } } },
+      "maxBufferedBodyBytes",
+    ],
+    [
+      "a body budget below maxBodyBytes",
+      { maxBodyBytes: 2048, maxBufferedBodyBytes: 1024, endpoints: { ep: { backend: demo } } },
+      "maxBufferedBodyBytes: must be at least maxBodyBytes (2048)",
+    ],
+    [
+      "a body budget below the default maxBodyBytes",
+      { maxBufferedBodyBytes: 1024, endpoints: { ep: { backend: demo } } },
+      `maxBufferedBodyBytes: must be at least maxBodyBytes (${25 * 1024 * 1024})`,
+    ],
+    [
+      "a negative headers timeout",
+      { headersTimeoutMs: -1, endpoints: { ep: { backend: demo } } },
+      "headersTimeoutMs",
+    ],
+    [
+      "a timeout past what Node's timers take",
+      { requestTimeoutMs: 2 ** 31, endpoints: { ep: { backend: demo } } },
+      "requestTimeoutMs",
+    ],
+    [
+      "a request timeout shorter than the headers timeout",
+      { headersTimeoutMs: 5000, requestTimeoutMs: 4000, endpoints: { ep: { backend: demo } } },
+      "requestTimeoutMs: must be at least headersTimeoutMs (5000)",
+    ],
   ];
   for (const [label, config, mention] of cases) {
     it(`refuses ${label} (LOCAL_CONFIG_INVALID, naming where)`, () => {
@@ -112,6 +150,21 @@ describe("validation", () => {
       expect(error.message).toContain(mention);
     });
   }
+
+  it("fills the connection and memory limits with their defaults, keeping pairs consistent", () => {
+    const ep: LocalEndpointConfig["endpoints"] = { ep: { backend: { type: "demo" } } };
+    expect(resolveLimits({ endpoints: ep })).toEqual({
+      maxBodyBytes: 25 * 1024 * 1024,
+      maxBufferedBodyBytes: 64 * 1024 * 1024,
+      maxConnections: 2048,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+    });
+    // A larger body cap raises the default budget; a longer headers timeout, the request timeout.
+    expect(
+      resolveLimits({ endpoints: ep, maxBodyBytes: 100 * 1024 * 1024, headersTimeoutMs: 45_000 }),
+    ).toMatchObject({ maxBufferedBodyBytes: 100 * 1024 * 1024, requestTimeoutMs: 45_000 });
+  });
 
   it("refuses allowedEndpoints and faults that name missing endpoints or components", () => {
     const base = { endpoints: { ep: { backend: { type: "demo" } } } };
@@ -209,7 +262,7 @@ describe("defaults from the environment", () => {
       });
       const res = await rawRequest(local.url, {
         path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: CHAT_BODY,
       });
       expect(res.status).toBe(200);

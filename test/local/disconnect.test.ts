@@ -51,7 +51,7 @@ it("stops the backend's stream when the client disconnects", async () => {
         port,
         method: "POST",
         path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       },
       (res) => {
         let events = 0;

@@ -57,7 +57,7 @@ describe("status faults", () => {
     local.injectFault({ endpoint: "ep1", status: 429, retryAfterSeconds: 0 });
     const res = await rawRequest(local.url, {
       path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: CHAT_BODY,
     });
     expect(res.status).toBe(429);
@@ -129,7 +129,7 @@ describe("latency and byte-level faults", () => {
           port,
           method: "POST",
           path: "/endpoints/ep1/openai/v1/chat/completions",
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           agent: false,
         },
         (res) => {
@@ -171,7 +171,7 @@ describe("latency and byte-level faults", () => {
     local.injectFault({ endpoint: "ep1", malformedSse: true });
     const res = await rawRequest(local.url, {
       path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "x" }] }),
     });
     const events = res.text
@@ -255,9 +255,11 @@ describe("control routes (loopback only)", () => {
     expect((await control("POST", "faults", { endpoint: "zz", status: 503 })).json).toMatchObject({
       error: { type: "BadRequestError" },
     });
-    expect(
-      (await control("POST", "faults", { endpoint: "ep1", status: 503 }, "text/plain")).status,
-    ).toBe(400);
+    const untyped = await control("POST", "faults", { endpoint: "ep1", status: 503 }, "text/plain");
+    expect(untyped.status).toBe(415);
+    expect(untyped.json).toMatchObject({
+      error: { type: "UnsupportedMediaTypeException", code: "UNSUPPORTED_MEDIA_TYPE" },
+    });
     expect((await control("GET", "faults")).json).toEqual({ faults: [] });
   });
 

@@ -78,7 +78,7 @@ const body = fc.oneof(
 
 describe("request handling never crashes and always answers JSON", () => {
   it("for arbitrary methods, paths, authorization, content types and bodies", async () => {
-    const statuses = new Set([200, 201, 400, 401, 403, 404, 413]);
+    const statuses = new Set([200, 201, 400, 401, 403, 404, 413, 415]);
     const seen = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
@@ -114,12 +114,12 @@ describe("request handling never crashes and always answers JSON", () => {
       { numRuns: 300 },
     );
     // The generators reach every stage: routing, auth, body checks, size limit and the backend.
-    expect([...seen].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413]));
+    expect([...seen].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413, 415]));
     // Still serving normally afterwards.
     local.clearFaults();
     const after = await rawRequest(local.url, {
       path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: CHAT_BODY,
     });
     expect(after.status).toBe(200);
@@ -150,7 +150,7 @@ describe("request handling never crashes and always answers JSON", () => {
     );
     const after = await rawRequest(local.url, {
       path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: CHAT_BODY,
     });
     expect(after.status).toBe(200);

@@ -4,11 +4,15 @@
  * bodies that are not JSON or not a chat completions request.
  */
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_BODY_BYTES } from "../../src/local/index.js";
-import { mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
+import {
+  mintToken,
+  openRawSocket,
+  rawRequest,
+  startTestEndpoint,
+} from "../helpers/local-endpoint.js";
 
 let local: Awaited<ReturnType<typeof startTestEndpoint>>;
 let small: Awaited<ReturnType<typeof startTestEndpoint>>;
@@ -34,18 +38,10 @@ function post(body: string, url = local.url) {
 }
 
 /** Writes raw bytes on a socket and returns everything the server sends back until it closes. */
-function rawExchange(url: string, head: string, bodyPart: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
-    let received = "";
-    socket.on("data", (data) => {
-      received += data.toString("utf8");
-    });
-    socket.on("error", reject);
-    socket.on("close", () => resolve(received));
-    socket.write(head + bodyPart);
-  });
+async function rawExchange(url: string, head: string, bodyPart: string): Promise<string> {
+  const raw = await openRawSocket(url);
+  raw.socket.write(head + bodyPart);
+  return raw.closed;
 }
 
 describe("400 in vLLM's shape", () => {
@@ -127,7 +123,7 @@ describe("413 for bodies over the limit", () => {
 
   it("answers from Content-Length alone, before the body arrives, and closes the connection", async () => {
     const head =
-      `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+      `POST ${PATH} HTTP/1.1\r\nHost: ${new URL(local.url).host}\r\nAuthorization: Bearer ${token}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${DEFAULT_MAX_BODY_BYTES + 1}\r\n\r\n`;
     // Only 10 bytes of the announced 25 MiB are sent; the answer must still come.
     const answer = await rawExchange(local.url, head, '{"message');
@@ -146,7 +142,11 @@ describe("413 for bodies over the limit", () => {
           port,
           method: "POST",
           path: PATH,
-          headers: { authorization: `Bearer ${token}`, "transfer-encoding": "chunked" },
+          headers: {
+            authorization: `Bearer ${token}`,
+            "transfer-encoding": "chunked",
+            "content-type": "application/json",
+          },
           agent: false,
         },
         (res) => {

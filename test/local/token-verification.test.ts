@@ -93,7 +93,7 @@ print("sagemaker-api-key-" + base64.b64encode(url.encode("utf-8")).decode("utf-8
     try {
       const res = await rawRequest(real.url, {
         path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${mint("")}` },
+        headers: { authorization: `Bearer ${mint("")}`, "content-type": "application/json" },
         body: CHAT_BODY,
       });
       expect(res.status).toBe(200);
@@ -131,7 +131,7 @@ print("sagemaker-api-key-" + base64.b64encode((r.url.replace("https://", "") + "
       ).trim();
       const res = await rawRequest(real.url, {
         path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: CHAT_BODY,
       });
       expect(res.status).toBe(200);
@@ -309,7 +309,7 @@ describe("each refusal reason", () => {
       for (const token of [withSession, await good()]) {
         const res = await rawRequest(temp.url, {
           path: "/endpoints/ep1/openai/v1/chat/completions",
-          headers: { authorization: `Bearer ${token}` },
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
           body: CHAT_BODY,
         });
         expect(res.status).toBe(401);
@@ -347,7 +347,7 @@ describe("each refusal reason", () => {
       const authorization = `Bearer ${await good()}`;
       const denied = await rawRequest(scoped.url, {
         path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization },
+        headers: { authorization, "content-type": "application/json" },
         body: CHAT_BODY,
       });
       expect(denied.status).toBe(403);
@@ -356,7 +356,7 @@ describe("each refusal reason", () => {
       });
       const allowed = await rawRequest(scoped.url, {
         path: "/endpoints/ep2/inference-components/coder/openai/v1/chat/completions",
-        headers: { authorization },
+        headers: { authorization, "content-type": "application/json" },
         body: CHAT_BODY,
       });
       expect(allowed.status).toBe(200);

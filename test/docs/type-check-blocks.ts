@@ -22,6 +22,11 @@ export interface BlockDiagnostic {
 // top-level names and top-level `await` is allowed.
 const MODULE_FOOTER = "\nexport {};\n";
 
+// Declaration files (LangChain, openai, the AI SDK, Node's types) take most of a check's
+// time; a second check in the same process reuses them instead of parsing them again.
+const parsedFiles = new Map<string, ts.SourceFile>();
+let previousProgram: ts.Program | undefined;
+
 /** The repository's compiler options, made to check only (no output). */
 function compilerOptions(root: string): ts.CompilerOptions {
   const configPath = join(root, "tsconfig.json");
@@ -58,11 +63,21 @@ export function typeCheckBlocks(root: string, blocks: readonly CodeBlock[]): Blo
   host.readFile = (path) => sources.get(path)?.text ?? readFile.call(host, path);
   host.getSourceFile = (path, languageVersion, onError, shouldCreate) => {
     const source = sources.get(path);
-    return source === undefined
-      ? getSourceFile.call(host, path, languageVersion, onError, shouldCreate)
-      : ts.createSourceFile(path, source.text, languageVersion, true);
+    if (source !== undefined) return ts.createSourceFile(path, source.text, languageVersion, true);
+    let file = parsedFiles.get(path);
+    if (file === undefined) {
+      file = getSourceFile.call(host, path, languageVersion, onError, shouldCreate);
+      if (file !== undefined) parsedFiles.set(path, file);
+    }
+    return file;
   };
-  const program = ts.createProgram({ rootNames: [...sources.keys()], options, host });
+  const program = ts.createProgram({
+    rootNames: [...sources.keys()],
+    options,
+    host,
+    ...(previousProgram === undefined ? {} : { oldProgram: previousProgram }),
+  });
+  previousProgram = program;
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     const file = diagnostic.file;

@@ -185,7 +185,9 @@ export async function deployEndpoint(
     try {
       await send(client, step);
     } catch (error) {
-      throw callFailed(step.operation, error, record);
+      const environment =
+        step.operation === "CreateModel" ? step.input.PrimaryContainer?.Environment : undefined;
+      throw callFailed(step.operation, error, record, environment);
     }
     emit({ type: "created", operation: step.operation, name: resourceName(step) });
   }

@@ -57,12 +57,14 @@ export {
   type RecordedComponent,
   readDeploymentRecord,
 } from "./record.js";
+export { isSecretName, MASKED_VALUE, maskEnvArguments, maskEnvironment } from "./secrets.js";
 export {
   type CleanupStep,
   type CreateCall,
   type DeleteCall,
   type DeploymentStep,
   formatSteps,
+  maskSteps,
   type WaitStep,
 } from "./steps.js";
 export { acceleratorsPerInstance, costWarning } from "./warnings.js";

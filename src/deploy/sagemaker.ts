@@ -5,6 +5,7 @@
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DeploymentError, DeploymentPlanError } from "./errors.js";
 import type { DeploymentRecord } from "./record.js";
+import { maskSecretValues } from "./secrets.js";
 import type { CreateCall, DeleteCall } from "./steps.js";
 
 type SageMakerSdk = typeof import("@aws-sdk/client-sagemaker");
@@ -63,17 +64,29 @@ function hint(error: Error): string {
   return "";
 }
 
-/** Wraps anything a SageMaker call throws into a `SAGEMAKER_CALL_FAILED` error. */
+/**
+ * Wraps anything a SageMaker call throws into a `SAGEMAKER_CALL_FAILED` error.
+ * `environment` is the container environment the call sent, if any: its
+ * secret-looking values are masked in the message, and an error that quoted
+ * one is not kept as `cause` (it would print the value).
+ */
 export function callFailed(
   operation: string,
   error: unknown,
   record: DeploymentRecord | undefined,
+  environment?: Readonly<Record<string, string>>,
 ): DeploymentError {
   const e = error instanceof Error ? error : new Error(String(error));
+  const said = `${e.name}: ${e.message}`;
+  const masked = maskSecretValues(said, environment);
   return new DeploymentError(
     "SAGEMAKER_CALL_FAILED",
-    `SageMaker ${operation} failed: ${e.name}: ${e.message}.${hint(e)}`,
-    { cause: error, operation, ...(record && { record: structuredClone(record) }) },
+    `SageMaker ${operation} failed: ${masked}.${hint(e)}`,
+    {
+      ...(masked === said && { cause: error }),
+      operation,
+      ...(record && { record: structuredClone(record) }),
+    },
   );
 }
 

@@ -11,6 +11,7 @@ import type {
   ProductionVariant,
 } from "@aws-sdk/client-sagemaker";
 import type { ResolvedModel, ResolvedPlan } from "./plan.js";
+import { maskEnvironment } from "./secrets.js";
 
 /** A create call, typed by its SageMaker operation name. */
 export type CreateCall =
@@ -148,14 +149,35 @@ export function deploymentSteps(plan: ResolvedPlan): DeploymentStep[] {
 }
 
 /**
+ * Steps as they may be printed: each CreateModel's container `Environment`
+ * with the values of secret-looking names (TOKEN, SECRET, KEY, PASSWORD)
+ * masked, the rest as is. Never pass these to SageMaker.
+ */
+export function maskSteps<T extends DeploymentStep | CleanupStep>(steps: readonly T[]): T[] {
+  return steps.map((step) => {
+    if (step.kind !== "call" || step.operation !== "CreateModel") return step;
+    const container = step.input.PrimaryContainer;
+    if (container?.Environment === undefined) return step;
+    return {
+      ...step,
+      input: {
+        ...step.input,
+        PrimaryContainer: { ...container, Environment: maskEnvironment(container.Environment) },
+      },
+    };
+  });
+}
+
+/**
  * Renders steps for a terminal: one numbered line per call with its input as
- * indented JSON, and one line per wait.
+ * indented JSON (secret environment values masked, see {@link maskSteps}), and
+ * one line per wait.
  */
 export function formatSteps(
   steps: ReadonlyArray<DeploymentStep | CleanupStep>,
   wait: { pollIntervalMs: number; maxAttempts: number },
 ): string {
-  return steps
+  return maskSteps(steps)
     .map((step, i) => {
       if (step.kind === "wait") {
         const what = step.until === "gone" ? "it is gone" : "status is InService";

@@ -1,48 +1,12 @@
 /**
  * The `review` command's terminal output while the graph runs: which agent is
  * working in which round, the streamed tokens, each tool call with its
- * arguments and result, the verdict. Colour only on a terminal that wants it.
+ * arguments and result, the verdict (each reviewer comment once). While a
+ * model or a tool is busy, a status line on a terminal's stderr says so.
+ * Colour only on a terminal that wants it (`src/cli/terminal.ts`).
  */
+import type { StatusLine, Style, TextSink } from "../../src/cli/terminal.js";
 import type { CoderReviewerEvent, GraphAgent } from "../coder-reviewer/events.js";
-
-/** Somewhere to write text (process.stdout, or a buffer in tests). */
-export interface TextSink {
-  write(text: string): unknown;
-}
-
-/** ANSI styling, or none. */
-export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  cyan(text: string): string;
-  yellow(text: string): string;
-  green(text: string): string;
-  red(text: string): string;
-}
-
-/**
- * Whether to colour output written to `stream`: only on a TTY, and not when
- * `NO_COLOR` is set to anything (no-color.org) or the terminal is `dumb`.
- */
-export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
-}
-
-/** ANSI styles when `enabled`, identity functions otherwise. */
-export function createStyle(enabled: boolean): Style {
-  const sgr =
-    (open: number, close: number) =>
-    (text: string): string =>
-      enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
-  return {
-    bold: sgr(1, 22),
-    dim: sgr(2, 22),
-    cyan: sgr(36, 39),
-    yellow: sgr(33, 39),
-    green: sgr(32, 39),
-    red: sgr(31, 39),
-  };
-}
 
 /**
  * Model and tool text with terminal control characters removed (tabs and
@@ -72,20 +36,38 @@ export function formatArgs(args: Record<string, unknown>): string {
     .join(", ");
 }
 
-/** Prints graph events as they arrive. */
+/** Whitespace-insensitive form of printed text, to tell whether a comment was already shown. */
+function normalised(text: string): string {
+  return printable(text).replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Prints graph events as they arrive (human output), or with no `out`
+ * (`--json`, `--quiet`) only keeps the status line up to date.
+ */
 export class ProgressPrinter {
   private _atLineStart = true;
+  /** What the current agent turn streamed, to print a verdict's comments only if they were not in it. */
+  private _turnText = "";
+  private _printedVerdict = false;
 
   constructor(
-    private readonly _out: TextSink,
+    private readonly _out: TextSink | undefined,
     private readonly _style: Style,
     /** Where each agent's model runs, e.g. `agents / coder`. */
     private readonly _labels: Record<GraphAgent, string>,
+    private readonly _status?: StatusLine,
   ) {}
+
+  /** Whether a verdict and its comments were printed (so the final summary need not repeat them). */
+  get printedVerdict(): boolean {
+    return this._printedVerdict;
+  }
 
   /** Writes `text`, remembering whether the cursor is at the start of a line. */
   private _write(text: string): void {
-    if (text === "") return;
+    if (text === "" || this._out === undefined) return;
+    this._status?.hide();
     this._out.write(text);
     this._atLineStart = text.endsWith("\n");
   }
@@ -98,26 +80,35 @@ export class ProgressPrinter {
   /** Handles one event of the graph's custom stream. */
   handle(event: CoderReviewerEvent): void {
     const s = this._style;
+    const label = this._labels[event.agent as GraphAgent] ?? event.agent;
+    const who = `Round ${event.round} · ${event.agent} (${label})`;
     switch (event.type) {
       case "agent_start":
+        this._turnText = "";
         if (!this._atLineStart) this._write("\n");
         this._write("\n");
         this._line(
           `${s.bold(s.cyan(`Round ${event.round} · ${event.agent}`))} ${s.dim(`(${this._labels[event.agent]})`)}`,
         );
+        this._status?.show(`${who}: waiting for the model…`);
         break;
       case "token":
+        this._turnText += event.text;
         this._write(printable(event.text));
+        if (this._out === undefined) this._status?.show(`${who}: writing…`);
         break;
       case "reasoning":
         this._write(s.dim(printable(event.text)));
+        if (this._out === undefined) this._status?.show(`${who}: thinking…`);
         break;
       case "tool_call":
         this._line(s.yellow(`  → ${event.name}(${formatArgs(event.args)})`));
+        this._status?.show(`${who}: running ${event.name}…`);
         break;
       case "tool_result": {
         const text = `  ← ${oneLine(event.content, 160)}`;
         this._line(event.isError ? s.red(text) : s.dim(text));
+        this._status?.show(`${who}: waiting for the model…`);
         break;
       }
       case "verdict": {
@@ -125,7 +116,12 @@ export class ProgressPrinter {
         const how =
           event.source === "structured" ? "" : s.dim(` (read from the ${event.source} review)`);
         this._line(`${s.bold("  Verdict:")} ${label}${how}`);
-        for (const comment of event.comments) this._line(`    - ${oneLine(comment, 400)}`);
+        // The reviewer usually wrote its comments in the text just streamed: print only the others.
+        const shown = normalised(this._turnText);
+        for (const comment of event.comments) {
+          if (!shown.includes(normalised(comment))) this._line(`    - ${oneLine(comment, 400)}`);
+        }
+        this._printedVerdict = this._out !== undefined;
         break;
       }
       default:
@@ -134,8 +130,9 @@ export class ProgressPrinter {
     }
   }
 
-  /** Ends the current line if output stopped mid-line. */
+  /** Ends the current line if output stopped mid-line, and erases the status line. */
   finish(): void {
+    this._status?.hide();
     if (!this._atLineStart) this._write("\n");
   }
 }

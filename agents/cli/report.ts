@@ -3,9 +3,11 @@
  * the offline demo, that it is a demo and how to use a real endpoint), the
  * thread id, and the result in the chosen output mode.
  */
+
+import type { Style, TextSink } from "../../src/cli/terminal.js";
 import { fenceCode } from "../coder-reviewer/extract-code.js";
 import type { CoderReviewerStateType } from "../coder-reviewer/state.js";
-import { printable, type Style, type TextSink } from "./progress.js";
+import { printable } from "./progress.js";
 import type { ReviewSettings } from "./settings.js";
 import type { PreparedTarget } from "./target.js";
 
@@ -72,13 +74,18 @@ export function jsonResult(threadId: string, state: CoderReviewerStateType): Rev
   };
 }
 
-/** Prints the finished run: the JSON result, the code alone (`--quiet`), or code and review. */
+/**
+ * Prints the finished run: the JSON result, the code alone (`--quiet`), or the
+ * outcome, the code and (unless `reviewShown`: the progress already printed it)
+ * the last review.
+ */
 export function printResult(
   out: TextSink,
   settings: ReviewSettings,
   threadId: string,
   state: CoderReviewerStateType,
   style: Style,
+  reviewShown = false,
 ): void {
   if (settings.output === "json") {
     out.write(`${JSON.stringify(jsonResult(threadId, state))}\n`);
@@ -95,6 +102,13 @@ export function printResult(
     : style.red(`Not approved after ${rounds} (the limit is --max-rounds ${settings.maxRounds}).`);
   const review = state.reviews.at(-1);
   const comments = (review?.comments ?? []).map((comment) => `  - ${printable(comment)}`);
+  const reviewLines = reviewShown
+    ? []
+    : [
+        style.bold(`Review (round ${review?.round ?? state.round}):`),
+        ...(comments.length > 0 ? comments : ["  (no comments)"]),
+        "",
+      ];
   out.write(
     [
       "",
@@ -103,9 +117,7 @@ export function printResult(
       style.bold("Final code:"),
       fenceCode(code, state.language ?? ""),
       "",
-      style.bold(`Review (round ${review?.round ?? state.round}):`),
-      ...(comments.length > 0 ? comments : ["  (no comments)"]),
-      "",
+      ...reviewLines,
       style.dim(`Thread ${threadId}`),
       "",
     ].join("\n"),

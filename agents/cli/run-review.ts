@@ -8,15 +8,24 @@
  * gets its answer at once.
  */
 import { printUsageError } from "../../src/cli/args.js";
+import {
+  colorEnabled,
+  createStyle,
+  progressEnabled,
+  StatusLine,
+  type TerminalStream,
+} from "../../src/cli/terminal.js";
 import { describeError } from "./describe-error.js";
-import type { TextSink } from "./progress.js";
 import { type ReviewSettings, readSettings, UsageError } from "./settings.js";
+import { readTask, type TaskStdin } from "./task-input.js";
 import { USAGE } from "./usage.js";
 
 /** Where `review` writes and what environment it reads. */
 export interface ReviewIO {
-  stdout: TextSink & { isTTY?: boolean };
-  stderr: TextSink & { isTTY?: boolean };
+  stdout: TerminalStream;
+  stderr: TerminalStream;
+  /** Where `review -` reads the task. */
+  stdin?: TaskStdin;
   env: NodeJS.ProcessEnv;
   /** Aborts the run (Ctrl-C); the run stays resumable. */
   signal?: AbortSignal;
@@ -30,17 +39,27 @@ export async function runReview(argv: string[], io: ReviewIO): Promise<number> {
   let settings: ReviewSettings;
   try {
     settings = readSettings(argv, io.env);
+    if (settings.help) {
+      io.stdout.write(USAGE);
+      return EXIT.approved;
+    }
+    if (settings.taskFile !== undefined) {
+      settings = { ...settings, task: await readTask(settings.taskFile, io.stdin, io.stderr) };
+    }
   } catch (error) {
     if (!(error instanceof UsageError)) {
       io.stderr.write(`${describeError(error)}\n`);
       return EXIT.failed;
     }
-    return printUsageError(error, "review", { stderr: io.stderr });
+    return printUsageError(error, "review", { stderr: io.stderr, env: io.env });
   }
-  if (settings.help) {
-    io.stdout.write(USAGE);
-    return EXIT.approved;
-  }
+  const status = new StatusLine(
+    io.stderr,
+    progressEnabled(io.stderr, io.env),
+    createStyle(colorEnabled(io.stderr, io.env)),
+  );
+  // Loading LangChain and LangGraph is most of a run's start-up: say so on a terminal.
+  status.show("Loading the agents…");
   const { runGraph } = await import("./run-graph.js");
-  return runGraph(settings, io);
+  return runGraph(settings, io, status);
 }

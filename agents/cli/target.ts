@@ -34,11 +34,15 @@ function label(endpoint: string, component: string | undefined): string {
   return component === undefined ? endpoint : `${endpoint} / ${component}`;
 }
 
-/** Builds the models for `target`, starting the demo endpoint when there is no endpoint. */
+/**
+ * Builds the models for `target`, starting the demo endpoint when there is no endpoint.
+ * `allowInsecureHttp` (`--allow-insecure-http`) lets a base URL use plain http beyond loopback.
+ */
 export async function prepareTarget(
   target: ReviewTarget,
   env: NodeJS.ProcessEnv,
   maxRetries?: number,
+  allowInsecureHttp = false,
 ): Promise<PreparedTarget> {
   if (target.kind === "demo") {
     const demo = await startDemoEndpoint({ env });
@@ -77,6 +81,7 @@ export async function prepareTarget(
   const models = createCoderReviewerModels({
     ...target,
     ...(maxRetries === undefined ? {} : { maxRetries }),
+    ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
   });
   try {
     await createTokenProvider({ region: target.region })();

@@ -20,6 +20,8 @@ export interface CoderReviewerTarget {
   reviewerComponent?: string;
   /** Replaces the SageMaker runtime origin (local endpoint, proxy, VPC endpoint). */
   baseURL?: string;
+  /** Permits a plain-http `baseURL` beyond this machine (the tokens then cross the network unencrypted). */
+  allowInsecureHttp?: boolean;
   /** Credentials to sign tokens with. Default: the AWS default chain. */
   credentials?: CredentialsSource;
   /** Retries per model call after the first attempt. */
@@ -42,6 +44,7 @@ export function createCoderReviewerModels(target: CoderReviewerTarget): CoderRev
     region: target.region,
     endpointName: target.endpointName,
     ...(target.baseURL === undefined ? {} : { baseURL: target.baseURL }),
+    ...(target.allowInsecureHttp === true ? { allowInsecureHttp: true } : {}),
     ...(target.credentials === undefined ? {} : { credentials: target.credentials }),
     ...(target.maxRetries === undefined ? {} : { maxRetries: target.maxRetries }),
   };

@@ -27,6 +27,11 @@ export interface SafeBaseURLOptions {
   allowInsecureHttp?: boolean;
   /** Names the option in error messages. Default `"baseURL"`. */
   option?: string;
+  /**
+   * How the message tells the caller to permit plain HTTP anyway. Default
+   * `"allowInsecureHttp: true"`; a command line names its flag (`"--allow-insecure-http"`).
+   */
+  insecureOptIn?: string;
 }
 
 function invalid(code: string, message: string): ValidationError {
@@ -61,7 +66,7 @@ export function assertSafeBaseURL(baseURL: unknown, options: SafeBaseURLOptions 
       throw invalid(
         "INSECURE_BASE_URL",
         `${option} uses plain http to ${url.hostname}, which would send the bearer token in ` +
-          "clear text: use https, a loopback host, or pass allowInsecureHttp: true.",
+          `clear text: use https, a loopback host, or pass ${options.insecureOptIn ?? "allowInsecureHttp: true"}.`,
       );
     }
   } else if (url.protocol !== "https:") {

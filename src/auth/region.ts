@@ -14,10 +14,16 @@ import { readProfileRegion } from "./shared-config.js";
  * Throws `INVALID_REGION` naming the source of a malformed value, or
  * `REGION_UNRESOLVED` (a {@link ConfigurationError}) listing every source tried.
  * Empty environment variables count as unset, as in the AWS SDKs.
+ *
+ * @param option - how messages name the explicit `region` (a command line passes `"--region"`).
  */
-export function resolveRegion(region?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveRegion(
+  region?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  option = "`region`",
+): string {
   if (region !== undefined) {
-    return assertRegion(region, "the region option");
+    return assertRegion(region, `the ${option} option`);
   }
   for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
     const value = env[name];
@@ -34,7 +40,7 @@ export function resolveRegion(region?: string, env: NodeJS.ProcessEnv = process.
   }
   throw new ConfigurationError(
     "REGION_UNRESOLVED",
-    "No AWS region configured: pass `region`, set AWS_REGION or AWS_DEFAULT_REGION, or set " +
+    `No AWS region configured: pass ${option}, set AWS_REGION or AWS_DEFAULT_REGION, or set ` +
       `\`region\` for profile "${fromProfile.profile}" in ${fromProfile.file} ` +
       "(AWS_PROFILE selects the profile, AWS_CONFIG_FILE the file).",
   );

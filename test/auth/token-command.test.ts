@@ -45,14 +45,22 @@ describe("sagemaker-openai-agents token", () => {
     expect(run.stderr).toContain("access key id   ASIACLIEXAMPLE000001");
   });
 
-  it("reports bad input with a code or usage and a non-zero exit", () => {
+  it("answers a bad flag with exit 2 naming it, and a missing region with REGION_UNRESOLVED", () => {
     const badRegion = cli("--region", "us-west-2.evil.com");
-    expect(badRegion.status).toBe(1);
-    expect(badRegion.stderr).toContain("error [INVALID_REGION]");
+    expect(badRegion.status).toBe(2);
+    expect(badRegion.stderr).toContain(
+      'Invalid AWS region "us-west-2.evil.com" from the --region option',
+    );
     const badLifetime = cli("--region", "us-west-2", "--expires-in", "43201");
-    expect(badLifetime.stderr).toContain("error [INVALID_EXPIRES_IN]");
+    expect(badLifetime.status).toBe(2);
+    expect(badLifetime.stderr).toContain("--expires-in takes a whole number from 1 to 43200");
     const unknown = cli("--bogus");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain("Usage:");
+    expect(unknown.stderr).toContain("See: sagemaker-openai-agents token --help");
+    const noRegion = cli();
+    expect(noRegion.status).toBe(1);
+    expect(noRegion.stderr).toContain(
+      "error [REGION_UNRESOLVED]: No AWS region configured: pass --region",
+    );
   });
 });

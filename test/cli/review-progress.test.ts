@@ -4,13 +4,8 @@
  * tool arguments summarised.
  */
 import { describe, expect, it } from "vitest";
-import {
-  colorEnabled,
-  createStyle,
-  formatArgs,
-  ProgressPrinter,
-  printable,
-} from "../../agents/cli/progress.js";
+import { formatArgs, ProgressPrinter, printable } from "../../agents/cli/progress.js";
+import { colorEnabled, createStyle } from "../../src/cli/terminal.js";
 
 function printer(color: boolean) {
   let text = "";

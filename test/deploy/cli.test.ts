@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DeploymentStep, planDeployment } from "../../src/deploy/index.js";
+import { binDirForTest, runSuggestion, suggestedCommand } from "../cli/cli-helpers.js";
 import {
   sagemakerResourceExists as exists,
   type MotoSageMaker,
@@ -37,9 +38,10 @@ interface Outcome {
   stderr: string;
 }
 
-async function cli(...args: string[]): Promise<Outcome> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
+/** The environment every run gets: moto's credentials and endpoint, a home of its own. */
+function cliEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
     HOME: dir,
     NODE_NO_WARNINGS: "1",
     AWS_REGION: "us-west-2",
@@ -47,6 +49,10 @@ async function cli(...args: string[]): Promise<Outcome> {
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SAGEMAKER: moto.endpoint,
   };
+}
+
+async function cli(...args: string[]): Promise<Outcome> {
+  const env = cliEnv();
   try {
     const { stdout, stderr } = await promisify(execFile)(TSX, [MAIN, ...args], { cwd: dir, env });
     return { code: 0, stdout, stderr };
@@ -127,7 +133,20 @@ describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
     );
     expect(out.code).toBe(2);
     expect(out.stderr).toContain("1 x ml.g4dn.xlarge");
-    expect(out.stderr).toContain("Re-run with --yes");
+    expect(out.stderr).toContain("Nothing was created.");
+    const create = suggestedCommand(out.stderr, /To create the resources/);
+    expect(create).toBe(
+      `sagemaker-openai-agents deploy --role-arn ${ROLE} --instance-type ml.g4dn.xlarge --suffix 9 --yes`,
+    );
+    // The dry run it suggests runs as printed (the --yes one would create the endpoint).
+    const dryRun = await runSuggestion(
+      suggestedCommand(out.stderr, /To see every API call/),
+      cliEnv(),
+      binDirForTest(),
+      dir,
+    );
+    expect(dryRun.code).toBe(0);
+    expect(dryRun.stdout).toMatch(/^1\. CreateModel$/m);
     expect(
       await exists(() =>
         client.send(new DescribeModelCommand({ ModelName: "openai-compat-sme-model-9" })),
@@ -154,7 +173,11 @@ describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
     const status = await client.send(new DescribeEndpointCommand({ EndpointName: endpoint }));
     expect(status.EndpointStatus).toBe("InService");
 
-    const dry = await cli("cleanup", "--record", recordPath, "--dry-run");
+    // The clean-up command the deploy printed, run as printed.
+    const printed = suggestedCommand(deploy.stdout, /Clean up/);
+    expect(printed).toBe(`sagemaker-openai-agents cleanup --record ${endpoint}.json`);
+    const bin = binDirForTest();
+    const dry = await runSuggestion(`${printed} --dry-run`, cliEnv(), bin, dir);
     expect(dry.code).toBe(0);
     expect(dry.stdout.split("\n").filter((l) => /^\d+\. /.test(l))).toEqual([
       "1. DeleteEndpoint",
@@ -163,7 +186,7 @@ describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
     ]);
     expect(existsSync(recordPath)).toBe(true);
 
-    const cleanup = await cli("cleanup", "--record", recordPath);
+    const cleanup = await runSuggestion(printed, cliEnv(), bin, dir);
     expect(cleanup.code).toBe(0);
     expect(cleanup.stdout).toContain("3 deleted, 0 already gone");
     expect(existsSync(recordPath)).toBe(false);
@@ -190,10 +213,16 @@ describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
     expect(noRole.code).toBe(2);
     expect(noRole.stderr).toContain("--role-arn is required");
     const badRegion = await cli("deploy", "--role-arn", ROLE, "--region", "evil.com/", "--dry-run");
-    expect(badRegion.code).toBe(1);
-    expect(badRegion.stderr).toMatch(/^error \[INVALID_REGION\]/);
+    expect(badRegion.code).toBe(2);
+    expect(badRegion.stderr).toMatch(/^Invalid AWS region "evil\.com\/" from the --region option/);
+    const badRole = await cli("deploy", "--role-arn", "not-an-arn", "--dry-run");
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/^Execution role "not-an-arn" is not an IAM role ARN/);
     const badName = await cli("cleanup", "--endpoint", "a/b");
-    expect(badName.code).toBe(1);
-    expect(badName.stderr).toMatch(/^error \[INVALID_RECORD\].*"a\/b"/);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/^--endpoint "a\/b" is not a SageMaker endpoint name/);
+    const badRecord = await cli("cleanup", "--record", join(dir, "missing.json"));
+    expect(badRecord.code).toBe(1);
+    expect(badRecord.stderr).toMatch(/^error \[INVALID_RECORD\]/);
   });
 });

@@ -99,7 +99,7 @@ describe("sagemaker-openai-agents local", () => {
       output(cli(["--bogus"])),
     ]);
     expect(port.code).toBe(2);
-    expect(port.stderr).toContain("--port takes a number");
+    expect(port.stderr).toContain("--port takes a whole number from 0 to 65535");
     expect(bogus.code).toBe(2);
   });
 
@@ -109,9 +109,9 @@ describe("sagemaker-openai-agents local", () => {
     expect(noCredentials.stderr).toContain("error [LOCAL_NO_CREDENTIALS]");
   });
 
-  it("refuses a non-loopback host without --allow-non-loopback", async () => {
+  it("refuses a non-loopback host without --allow-non-loopback, naming the flag", async () => {
     const exposed = await output(cli(["--host", "0.0.0.0"]));
-    expect(exposed.code).toBe(1);
-    expect(exposed.stderr).toContain("error [LOCAL_NON_LOOPBACK]");
+    expect(exposed.code).toBe(2);
+    expect(exposed.stderr).toContain("Add --allow-non-loopback if you mean it.");
   });
 });

@@ -14,7 +14,7 @@ import {
   formatSteps,
   readDeploymentRecord,
 } from "../../deploy/index.js";
-import { parseCommandLine, UsageError, usageErrorExit } from "../args.js";
+import { checkFlag, nameProblem, parseCommandLine, UsageError, usageErrorExit } from "../args.js";
 import type { Command } from "../main.js";
 import { pollFlags } from "./deploy.js";
 
@@ -39,15 +39,19 @@ the endpoint config and the models. Anything already gone is skipped.
 
 function parse(argv: string[]) {
   return parseCommandLine(argv, {
-    record: { type: "string" },
+    record: { type: "string", accepts: "the record file a deploy wrote" },
     "keep-record": { type: "boolean" },
-    region: { type: "string" },
-    endpoint: { type: "string" },
-    "endpoint-config": { type: "string" },
-    model: { type: "string", multiple: true },
-    "inference-component": { type: "string", multiple: true },
-    "poll-interval": { type: "string" },
-    "max-attempts": { type: "string" },
+    region: { type: "string", accepts: "an AWS region name such as us-west-2" },
+    endpoint: { type: "string", accepts: "an endpoint name" },
+    "endpoint-config": { type: "string", accepts: "an endpoint config name" },
+    model: { type: "string", multiple: true, accepts: "a model name" },
+    "inference-component": {
+      type: "string",
+      multiple: true,
+      accepts: "an inference component name",
+    },
+    "poll-interval": { type: "string", accepts: "whole seconds >= 0" },
+    "max-attempts": { type: "string", accepts: "a whole number >= 1" },
     "dry-run": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   }).values;
@@ -56,6 +60,23 @@ function parse(argv: string[]) {
 type Values = ReturnType<typeof parse>;
 
 const NAME_FLAGS = ["endpoint", "endpoint-config", "model", "inference-component"] as const;
+
+const NAME_KINDS: Record<(typeof NAME_FLAGS)[number], string> = {
+  endpoint: "endpoint",
+  "endpoint-config": "endpoint config",
+  model: "model",
+  "inference-component": "inference component",
+};
+
+/** @throws {@link UsageError} naming the first flag whose name breaks SageMaker's rule. */
+function checkNames(values: Values): void {
+  for (const flag of NAME_FLAGS) {
+    for (const name of [values[flag] ?? []].flat()) {
+      const problem = nameProblem(name, `--${flag}`, NAME_KINDS[flag]);
+      if (problem !== undefined) throw new UsageError(problem);
+    }
+  }
+}
 
 async function recordFrom(values: Values): Promise<DeploymentRecord> {
   const named = NAME_FLAGS.some((flag) => values[flag] !== undefined);
@@ -66,10 +87,13 @@ async function recordFrom(values: Values): Promise<DeploymentRecord> {
     return readDeploymentRecord(values.record);
   }
   if (!named) throw new UsageError("Pass --record FILE, or the names of what to delete.");
-  // cleanupDeployment validates every name before any call.
+  checkNames(values);
   return {
     version: 1,
-    region: resolveRegion(values.region),
+    region:
+      values.region === undefined
+        ? resolveRegion(undefined, process.env, "--region")
+        : checkFlag(() => resolveRegion(values.region, process.env, "--region")),
     createdAt: new Date().toISOString(),
     ...(values.endpoint !== undefined && { endpointName: values.endpoint }),
     ...(values["endpoint-config"] !== undefined && {
@@ -137,10 +161,6 @@ async function run(argv: string[]): Promise<number> {
 }
 
 /** The `cleanup` subcommand. */
-const command: Command = {
-  summary:
-    "Delete what a deploy created, from its record file or by name (--dry-run prints the calls)",
-  run,
-};
+const command: Command = { run };
 
 export default command;

@@ -21,7 +21,14 @@ import {
   formatSteps,
   planDeployment,
 } from "../../deploy/index.js";
-import { parseCommandLine, UsageError, usageErrorExit, wholeNumberOption } from "../args.js";
+import {
+  checkFlag,
+  parseCommandLine,
+  UsageError,
+  usageErrorExit,
+  wholeNumberOption,
+} from "../args.js";
+import { suggestCommand } from "../invocation.js";
 import type { Command } from "../main.js";
 
 const USAGE = `Usage: sagemaker-openai-agents deploy --role-arn ARN [options]
@@ -71,21 +78,21 @@ export function pollFlags(values: PollFlags): { pollIntervalMs: number; maxAttem
 
 function parse(argv: string[]) {
   return parseCommandLine(argv, {
-    "role-arn": { type: "string" },
-    region: { type: "string" },
-    "model-id": { type: "string" },
-    "instance-type": { type: "string" },
-    "instance-count": { type: "string" },
-    image: { type: "string" },
-    env: { type: "string", multiple: true },
-    "unset-env": { type: "string", multiple: true },
-    components: { type: "string" },
-    "copy-count": { type: "string" },
-    "name-prefix": { type: "string" },
-    suffix: { type: "string" },
-    record: { type: "string" },
-    "poll-interval": { type: "string" },
-    "max-attempts": { type: "string" },
+    "role-arn": { type: "string", accepts: "an IAM role ARN" },
+    region: { type: "string", accepts: "an AWS region name such as us-west-2" },
+    "model-id": { type: "string", accepts: "a Hugging Face model id such as Qwen/Qwen3-4B" },
+    "instance-type": { type: "string", accepts: "an instance type such as ml.g6.2xlarge" },
+    "instance-count": { type: "string", accepts: "a whole number >= 1" },
+    image: { type: "string", accepts: "a container image URI" },
+    env: { type: "string", multiple: true, accepts: "KEY=VALUE" },
+    "unset-env": { type: "string", multiple: true, accepts: "a variable name" },
+    components: { type: "string", accepts: "a list such as coder,reviewer" },
+    "copy-count": { type: "string", accepts: "a whole number >= 1" },
+    "name-prefix": { type: "string", accepts: "the start of every resource name" },
+    suffix: { type: "string", accepts: "the end of every resource name" },
+    record: { type: "string", accepts: "a file for the deployment record" },
+    "poll-interval": { type: "string", accepts: "whole seconds >= 0" },
+    "max-attempts": { type: "string", accepts: "a whole number >= 1" },
     "dry-run": { type: "boolean" },
     json: { type: "boolean" },
     yes: { type: "boolean" },
@@ -100,6 +107,11 @@ function environment(values: Values): Record<string, string | null> | undefined 
   for (const entry of values.env ?? []) {
     const at = entry.indexOf("=");
     if (at <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(entry)}.`);
+    if (entry.slice(0, at) === "HF_MODEL_ID") {
+      throw new UsageError(
+        "--env HF_MODEL_ID=... is not how to pick the model: pass --model-id ORG/NAME.",
+      );
+    }
     env[entry.slice(0, at)] = entry.slice(at + 1);
   }
   for (const key of values["unset-env"] ?? []) env[key] = null;
@@ -129,7 +141,10 @@ function planFrom(values: Values): DeploymentPlan {
   const instanceCount = wholeNumberOption(values["instance-count"], "--instance-count");
   const list = components(values);
   return {
-    region: resolveRegion(values.region),
+    region:
+      values.region === undefined
+        ? resolveRegion(undefined, process.env, "--region")
+        : checkFlag(() => resolveRegion(values.region, process.env, "--region")),
     roleArn: values["role-arn"],
     ...((modelId !== undefined || env !== undefined) && {
       model: {
@@ -165,6 +180,7 @@ function describeEvent(event: DeployEvent): string {
 async function run(argv: string[]): Promise<number> {
   let values: Values;
   let plan: DeploymentPlan;
+  let planned: ReturnType<typeof planDeployment>;
   let poll: { pollIntervalMs: number; maxAttempts: number };
   try {
     values = parse(argv);
@@ -174,13 +190,14 @@ async function run(argv: string[]): Promise<number> {
     }
     plan = planFrom(values);
     poll = pollFlags(values);
+    // Everything in the plan came from the flags: what it refuses is bad usage.
+    planned = checkFlag(() => planDeployment(plan));
   } catch (error) {
     return usageErrorExit(error, "deploy");
   }
   const log = (event: DeployEvent): void => void process.stderr.write(`${describeEvent(event)}\n`);
 
   if (values["dry-run"] === true) {
-    const planned = planDeployment(plan);
     if (values.json === true) {
       const { steps, warnings, record } = planned;
       process.stdout.write(`${JSON.stringify({ steps, warnings, record }, null, 2)}\n`);
@@ -193,11 +210,16 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const planned = planDeployment(plan);
   if (values.yes !== true) {
     for (const message of planned.warnings) log({ type: "warning", message });
     process.stderr.write(
-      "Nothing was created. Re-run with --yes to create these resources, or with --dry-run to see every API call.\n",
+      [
+        "Nothing was created. To see every API call it would make:",
+        `  ${suggestCommand(["deploy", ...argv, "--dry-run"])}`,
+        "To create the resources (billed from the moment they exist until cleaned up):",
+        `  ${suggestCommand(["deploy", ...argv, "--yes"])}`,
+        "",
+      ].join("\n"),
     );
     return 2;
   }
@@ -221,17 +243,13 @@ async function run(argv: string[]): Promise<number> {
     lines.push(`OpenAI base URL (${ic.component ?? ic.inferenceComponentName}): ${url}`);
   }
   lines.push(
-    `Clean up (stops the billing): sagemaker-openai-agents cleanup --record ${recordPath}`,
+    `Clean up (stops the billing): ${suggestCommand(["cleanup", "--record", recordPath])}`,
   );
   process.stdout.write(`${lines.join("\n")}\n${formatDeploymentRecord(record)}`);
   return 0;
 }
 
 /** The `deploy` subcommand. */
-const command: Command = {
-  summary:
-    "Deploy a vLLM endpoint or inference components on SageMaker (--dry-run prints the calls)",
-  run,
-};
+const command: Command = { run };
 
 export default command;

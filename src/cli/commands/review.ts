@@ -6,9 +6,31 @@
  */
 import { runReview } from "../../../agents/cli/run-review.js";
 import type { Command } from "../main.js";
+import type { TerminalStream } from "../terminal.js";
+
+/**
+ * Gives `review` the process's stdout for its own output and sends whatever
+ * else would be written there (a dependency's `console.log`) to stderr, so
+ * stdout carries only what `review` prints: with `--json`, one JSON document.
+ * Returns the stream to print to and a function that puts stdout back.
+ */
+function claimStdout(): { out: TerminalStream; release: () => void } {
+  const stdout = process.stdout;
+  const write = stdout.write;
+  const out: TerminalStream = {
+    write: (text: string) => write.call(stdout, text),
+    isTTY: stdout.isTTY,
+    columns: stdout.columns,
+  };
+  stdout.write = ((...args: Parameters<typeof write>) =>
+    process.stderr.write(...(args as Parameters<typeof process.stderr.write>))) as typeof write;
+  const release = (): void => {
+    stdout.write = write;
+  };
+  return { out, release };
+}
 
 const command: Command = {
-  summary: 'run the coder/reviewer agents on a task: review "Write a function that ..."',
   async run(argv: string[]): Promise<number> {
     const controller = new AbortController();
     let interrupts = 0;
@@ -20,14 +42,20 @@ const command: Command = {
     };
     process.on("SIGINT", onInterrupt);
     process.on("SIGTERM", onInterrupt);
+    const stdout = claimStdout();
     try {
       return await runReview(argv, {
-        stdout: process.stdout,
+        stdout: stdout.out,
         stderr: process.stderr,
+        // A getter: touching process.stdin opens it, which only `review -` needs.
+        get stdin() {
+          return process.stdin;
+        },
         env: process.env,
         signal: controller.signal,
       });
     } finally {
+      stdout.release();
       process.off("SIGINT", onInterrupt);
       process.off("SIGTERM", onInterrupt);
     }

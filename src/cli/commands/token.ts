@@ -7,7 +7,9 @@
  */
 import { decodeToken } from "../../auth/decode-token.js";
 import { generateToken } from "../../auth/generate-token.js";
-import { parseCommandLine, UsageError, usageErrorExit } from "../args.js";
+import { MAX_EXPIRES_IN } from "../../auth/presign.js";
+import { resolveRegion } from "../../auth/region.js";
+import { checkFlag, parseCommandLine, usageErrorExit, wholeNumberOption } from "../args.js";
 import type { Command } from "../main.js";
 
 const DEFAULT_EXPIRES_IN = 900;
@@ -19,7 +21,8 @@ chain: environment, profile/SSO, container, instance metadata) and prints its
 decoded summary. Nothing is sent anywhere.
 
   --region R        default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region
-  --expires-in N    lifetime in whole seconds, 1..43200 (default ${DEFAULT_EXPIRES_IN})
+                    (the same order as \`local\` and \`review\` follow)
+  --expires-in N    lifetime in whole seconds, 1..${MAX_EXPIRES_IN} (default ${DEFAULT_EXPIRES_IN})
   --show-token      also print the token (alone on stdout; the summary goes to stderr).
                     It is a credential: do not log it or store it.
 `;
@@ -30,13 +33,14 @@ function minutes(ms: number): string {
 }
 
 const command: Command = {
-  summary: "mint a bearer token and print its decoded summary (the token only with --show-token)",
   async run(argv: string[]): Promise<number> {
     let values: { region?: string; "expires-in"?: string; "show-token"?: boolean; help?: boolean };
+    let expiresIn: number;
+    let region: string | undefined;
     try {
       ({ values } = parseCommandLine(argv, {
-        region: { type: "string" },
-        "expires-in": { type: "string" },
+        region: { type: "string", accepts: "an AWS region name such as us-west-2" },
+        "expires-in": { type: "string", accepts: `whole seconds from 1 to ${MAX_EXPIRES_IN}` },
         "show-token": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       }));
@@ -44,18 +48,18 @@ const command: Command = {
         process.stdout.write(USAGE);
         return 0;
       }
-      // The range (1..43200) is generateToken's to check, with its INVALID_EXPIRES_IN code.
-      if (values["expires-in"] !== undefined && !/^[0-9]{1,6}$/.test(values["expires-in"])) {
-        throw new UsageError("--expires-in takes a whole number of seconds.");
-      }
+      expiresIn =
+        wholeNumberOption(values["expires-in"], "--expires-in", { min: 1, max: MAX_EXPIRES_IN }) ??
+        DEFAULT_EXPIRES_IN;
+      const flag = values.region;
+      if (flag !== undefined)
+        region = checkFlag(() => resolveRegion(flag, process.env, "--region"));
     } catch (error) {
-      return usageErrorExit(error, "token", { usage: USAGE });
+      return usageErrorExit(error, "token");
     }
-    const rawExpiresIn = values["expires-in"];
-    const token = await generateToken({
-      ...(values.region === undefined ? {} : { region: values.region }),
-      expiresIn: rawExpiresIn === undefined ? DEFAULT_EXPIRES_IN : Number(rawExpiresIn),
-    });
+    // Without --region: the environment, then the profile (REGION_UNRESOLVED naming --region if neither).
+    region ??= resolveRegion(undefined, process.env, "--region");
+    const token = await generateToken({ region, expiresIn });
     const decoded = decodeToken(token);
     const summary = [
       `region          ${decoded.region}`,

@@ -45,6 +45,8 @@ export interface ServerState {
   hostCheck: HostCheck;
   /** Connections opened past `maxConnections`: their requests get 503 and the connection closes. */
   overCapacity: WeakSet<object>;
+  /** Requests received and not yet ended. */
+  inFlight: InFlight;
   clock: () => number;
   addFault(spec: FaultSpec): number;
 }
@@ -77,6 +79,7 @@ export async function handle(
   };
   const abort = new LazyAbort();
   const share: BodyShare = state.budget.share();
+  state.inFlight.start();
   res.on("close", () => {
     // The body and what was parsed from it live until the response ends.
     share.release();
@@ -84,6 +87,7 @@ export async function handle(
     entry.status = res.headersSent ? res.statusCode : 0;
     entry.latencyMs = Math.round((performance.now() - started) * 100) / 100;
     if (route.kind !== "control") state.log.add(entry);
+    state.inFlight.end();
   });
 
   if (state.overCapacity.has(req.socket)) {
@@ -277,6 +281,32 @@ function refuse(
     sageMakerError(refusalStatus(reason), refusalType(reason), reason, message),
     entry.requestId,
   );
+}
+
+/** Counts requests in progress, for `LocalEndpoint.idle()`. */
+export class InFlight {
+  private _count = 0;
+  private _waiters: Array<() => void> = [];
+
+  /** A request was received. */
+  start(): void {
+    this._count += 1;
+  }
+
+  /** A request ended (after it was logged). */
+  end(): void {
+    this._count -= 1;
+    if (this._count > 0) return;
+    const waiters = this._waiters;
+    this._waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves when no request is in progress (at once if none is). */
+  idle(): Promise<void> {
+    if (this._count === 0) return Promise.resolve();
+    return new Promise((resolve) => this._waiters.push(resolve));
+  }
 }
 
 /**

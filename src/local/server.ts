@@ -24,7 +24,7 @@ import { vllmError } from "./error-bodies.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, FaultTable, faultSpecSchema } from "./faults.js";
 import { createHostCheck } from "./host-check.js";
-import { handle, type ServerState, send } from "./request-pipeline.js";
+import { handle, InFlight, type ServerState, send } from "./request-pipeline.js";
 import { TokenVerifier } from "./token-verifier.js";
 
 /** A running local endpoint. */
@@ -43,8 +43,14 @@ export interface LocalEndpoint {
   injectFault(fault: FaultSpec): number;
   /** Removes pending faults (all, or those of one endpoint/component); returns how many. */
   clearFaults(endpoint?: string, component?: string): number;
-  /** The access log, oldest first (bounded; never holds a token). */
+  /**
+   * The access log, oldest first (bounded; never holds a token). A request is
+   * logged when its response ends or its connection closes, which can be just
+   * after the client has its answer: `await idle()` before reading it.
+   */
   readonly requests: readonly AccessLogEntry[];
+  /** Resolves once every request received so far has ended (and is in the access log). */
+  idle(): Promise<void>;
   /**
    * TCP connections clients opened to this endpoint since it started (`opened`)
    * and those still open (`open`): shows whether clients reuse keep-alive sockets.
@@ -119,6 +125,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     // No request arrives before listening; the real check needs the port.
     hostCheck: createHostCheck(host, -1),
     overCapacity: new WeakSet(),
+    inFlight: new InFlight(),
     clock,
     addFault,
   };
@@ -193,6 +200,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     get requests() {
       return state.log.entries;
     },
+    idle: () => state.inFlight.idle(),
     get connections() {
       return { opened: connections.opened, open: connections.open };
     },

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import OpenAI from "openai";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { CHAT_BODY, mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
 
 describe("access log", () => {
@@ -83,6 +83,43 @@ describe("access log", () => {
     } finally {
       await local.close();
     }
+  });
+
+  it("idle() waits until a request in progress has ended and is logged", async () => {
+    const local = await startTestEndpoint();
+    onTestFinished(() => local.close());
+    const token = await mintToken();
+    await expect(local.idle()).resolves.toBeUndefined();
+    local.injectFault({ endpoint: "ep1", latencyMs: 600_000 });
+    const client = new AbortController();
+    const pending = new OpenAI({
+      baseURL: local.baseURL("ep1"),
+      apiKey: token,
+      maxRetries: 0,
+    }).chat.completions
+      .create(
+        { model: "", messages: [{ role: "user", content: "slow" }] },
+        { signal: client.signal },
+      )
+      .catch(() => "aborted");
+    // The server has the request once it has taken the fault.
+    await vi.waitFor(async () => {
+      const listed = (await rawRequest(local.url, { method: "GET", path: "/_local/faults" })).json;
+      expect(listed).toEqual({ faults: [] });
+    });
+    let idle = false;
+    const waiting = local.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    expect(local.requests).toHaveLength(0);
+    client.abort();
+    expect(await pending).toBe("aborted");
+    await waiting;
+    expect(local.requests).toEqual([
+      expect.objectContaining({ path: "/endpoints/ep1/openai/v1/chat/completions", status: 0 }),
+    ]);
   });
 
   it("keeps at most maxLoggedRequests entries, dropping the oldest", async () => {

@@ -38,9 +38,9 @@ function countingProvider(): { provider: () => Promise<string>; calls: () => num
   };
 }
 
-/** The access log entries written since `from` (a request is logged when its connection closes). */
+/** The access log entries written since `from`, once every request received so far is logged. */
 async function requestsSince(from: number) {
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  await local.idle();
   return local.requests.slice(from);
 }
 

@@ -234,7 +234,7 @@ describe("requests over HTTP", () => {
     expect(codeOf(error)).toBe("REQUEST_TIMEOUT");
     expect((error as SageMakerModelError).attempts).toBe(1);
     // The server saw one request (logged when its connection closed).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await local.idle();
     expect(local.requests.length - before).toBe(1);
   });
 

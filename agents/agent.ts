@@ -1,17 +1,18 @@
 /**
- * `Agent`: a Strands-style agent (a model, a system prompt, tools) on a small
- * LangGraph loop. `new Agent({ model, systemPrompt, tools })` reads like
- * Strands' `Agent(model=..., system_prompt=..., tools=[...])`; `invoke` returns
- * the answer and the message trail, `stream` yields what happens as it happens.
+ * `Agent`: a Strands-style agent (a model, a system prompt, tools) in a bounded
+ * tool loop. `new Agent({ model, systemPrompt, tools })` reads like Strands'
+ * `Agent(model=..., system_prompt=..., tools=[...])`; `invoke` returns the
+ * answer and the message trail, `stream` yields what happens as it happens.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import type { RunnableConfig } from "@langchain/core/runnables";
+import { type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { ValidationError } from "../src/errors.js";
-import { type AgentGraph, buildAgentGraph } from "./agent-graph.js";
-import { type AgentEvent, type AgentStopReason, type FinalEvent, isAgentEvent } from "./events.js";
+import { type AgentLoop, type AgentLoopResult, createAgentLoop } from "./agent-loop.js";
+import { EventQueue } from "./event-queue.js";
+import type { AgentEvent, AgentStopReason, FinalEvent } from "./events.js";
 
 /** The default bound on model calls per run. */
 export const DEFAULT_MAX_STEPS = 8;
@@ -34,11 +35,18 @@ export interface AgentOptions {
   maxSteps?: number;
 }
 
-/** Per-run options: tracing (callbacks, run name, metadata, tags) and cancellation. */
-export type AgentRunOptions = Pick<
-  RunnableConfig,
-  "callbacks" | "signal" | "metadata" | "tags" | "runName"
->;
+/** Per-run options: tracing (callbacks, run name, metadata, tags), cancellation, events. */
+export interface AgentRunOptions
+  extends Pick<RunnableConfig, "callbacks" | "signal" | "metadata" | "tags" | "runName"> {
+  /**
+   * Called synchronously with each event as it happens, the `final` one last (what
+   * {@link Agent.stream} yields). With it, the model's answers stream, so `token` and
+   * `reasoning` events arrive piece by piece; without it, `invoke` makes plain model calls
+   * (which stream only if the model or a callback asks for it). An error it throws ends the
+   * run (after the model call under way).
+   */
+  onEvent?: (event: AgentEvent) => void;
+}
 
 /** What {@link Agent.invoke} resolves to. */
 export interface AgentResult {
@@ -121,7 +129,7 @@ export class Agent {
   readonly maxSteps: number;
   /** The names of the tools the agent offers its model. */
   readonly toolNames: readonly string[];
-  private readonly _graph: AgentGraph;
+  private readonly _loop: AgentLoop;
 
   constructor(options: AgentOptions) {
     checkOptions(options);
@@ -129,7 +137,7 @@ export class Agent {
     this.maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
     const tools = options.tools ?? [];
     this.toolNames = tools.map((tool) => tool.name);
-    this._graph = buildAgentGraph({
+    this._loop = createAgentLoop({
       name: options.name,
       model: options.model,
       systemPrompt: options.systemPrompt,
@@ -138,20 +146,57 @@ export class Agent {
     });
   }
 
-  /** Runs the agent on `input` (a prompt, or a conversation) and resolves to its answer. */
+  /**
+   * Runs the agent on `input` (a prompt, or a conversation) and resolves to its answer.
+   * `options.onEvent` sees every event on the way (and makes the model calls stream).
+   */
   async invoke(input: string | BaseMessage[], options: AgentRunOptions = {}): Promise<AgentResult> {
-    let final: FinalEvent | undefined;
-    for await (const event of this.stream(input, options)) {
-      if (event.type === "final") final = event;
+    const messages = typeof input === "string" ? [new HumanMessage(input)] : [...input];
+    if (messages.length === 0) {
+      throw new ValidationError("INVALID_AGENT_INPUT", `Agent "${this.name}" needs a prompt.`);
     }
-    // stream always ends with a final event unless it threw.
-    const { text, messages, steps, stopReason } = final as FinalEvent;
-    return { text, messages, steps, stopReason };
+    const { onEvent } = options;
+    const config: RunnableConfig = {
+      callbacks: options.callbacks,
+      signal: options.signal,
+      tags: options.tags,
+      metadata: { agent: this.name, ...options.metadata },
+      runName: options.runName ?? this.name,
+    };
+    // The run is one chain run (the agent's), with the model's and the tools' runs under it.
+    const run = new RunnableLambda<{ messages: BaseMessage[] }, AgentLoopResult>({
+      func: (runInput: { messages: BaseMessage[] }, runConfig?: RunnableConfig) =>
+        this._loop(runInput.messages, runConfig ?? config, onEvent),
+    });
+    // Run outside any enclosing graph's context: a tool must not see (or write to) the
+    // outer graph's channels, and the run must not be adopted into the outer graph's state.
+    const result = await AsyncLocalStorageProviderSingleton.runWithConfig(
+      config,
+      () => run.invoke({ messages }, config),
+      true,
+    );
+    const last = result.messages.at(-1);
+    const final: FinalEvent = {
+      type: "final",
+      agent: this.name,
+      text: last?.type === "ai" ? last.text : "",
+      messages: result.messages,
+      steps: result.steps,
+      stopReason: result.stopReason,
+    };
+    onEvent?.(final);
+    return {
+      text: final.text,
+      messages: final.messages,
+      steps: final.steps,
+      stopReason: final.stopReason,
+    };
   }
 
   /**
    * Runs the agent and yields its events: `model_start`, `token` and `reasoning`
    * pieces, `tool_call` (complete arguments), `tool_result`, then one `final`.
+   * Leaving the loop early stops the run.
    *
    * The run is self-contained even inside another LangGraph graph's node: its
    * events come out of this iterator only (forward them with the node's writer
@@ -162,46 +207,29 @@ export class Agent {
     input: string | BaseMessage[],
     options: AgentRunOptions = {},
   ): AsyncGenerator<AgentEvent, void, undefined> {
-    const messages = typeof input === "string" ? [new HumanMessage(input)] : [...input];
-    if (messages.length === 0) {
-      throw new ValidationError("INVALID_AGENT_INPUT", `Agent "${this.name}" needs a prompt.`);
-    }
-    const config: RunnableConfig = {
-      callbacks: options.callbacks,
-      signal: options.signal,
-      tags: options.tags,
-      metadata: { agent: this.name, ...options.metadata },
-      runName: options.runName ?? this.name,
-      // Two supersteps per model call (model, tools), plus slack for the last answer.
-      recursionLimit: this.maxSteps * 2 + 4,
-    };
-    // Run outside any enclosing graph's context: LangGraph would otherwise adopt this
-    // run as a subgraph, route its events past us and share the outer checkpoint.
-    const stream = await AsyncLocalStorageProviderSingleton.runWithConfig(
-      config,
-      () => this._graph.stream({ messages }, { ...config, streamMode: ["custom", "values"] }),
-      true,
+    const queue = new EventQueue<AgentEvent>();
+    const stop = new AbortController();
+    const signal =
+      options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]);
+    const { onEvent } = options;
+    const run = this.invoke(input, {
+      ...options,
+      signal,
+      onEvent: (event) => {
+        onEvent?.(event);
+        queue.push(event);
+      },
+    }).then(
+      () => queue.close(),
+      (error: unknown) => queue.fail(error),
     );
-    let state: { messages: BaseMessage[]; steps: number; stopReason: AgentStopReason | null } = {
-      messages,
-      steps: 0,
-      stopReason: null,
-    };
-    for await (const [mode, chunk] of stream) {
-      if (mode === "custom") {
-        if (isAgentEvent(chunk)) yield chunk;
-      } else {
-        state = chunk;
+    try {
+      yield* queue;
+    } finally {
+      if (!queue.ended) {
+        stop.abort();
+        await run;
       }
     }
-    const last = state.messages.at(-1);
-    yield {
-      type: "final",
-      agent: this.name,
-      text: last?.type === "ai" ? last.text : "",
-      messages: state.messages,
-      steps: state.steps,
-      stopReason: state.stopReason ?? "final",
-    };
   }
 }

@@ -27,13 +27,13 @@ function newCallId(): string {
 }
 
 /**
- * Makes the streamed model message a plain `AIMessage` whose `tool_calls` are
+ * Makes the model's message (streamed or not) a plain `AIMessage` whose `tool_calls` are
  * the complete list of calls to answer: every call gets an id, and calls whose
  * arguments were invalid (malformed JSON, natively or in hermes `<tool_call>`
  * text) become calls with empty arguments, so the conversation sent back to the
  * server pairs each call with exactly one tool message.
  */
-export function normalizeModelMessage(chunk: AIMessageChunk): AIMessage {
+export function normalizeModelMessage(chunk: AIMessageChunk | AIMessage): AIMessage {
   const raw = rawArguments(chunk);
   const calls: ToolCall[] = [];
   const unparsed: UnparsedCall[] = [];
@@ -70,9 +70,9 @@ export function normalizeModelMessage(chunk: AIMessageChunk): AIMessage {
  * arguments with a partial-JSON parser (`{"a": "1 +` becomes `{a: "1 +"}`), which
  * suits a live preview but would run a tool on arguments the model never finished.
  */
-function rawArguments(chunk: AIMessageChunk): Map<string, string> {
+function rawArguments(chunk: AIMessageChunk | AIMessage): Map<string, string> {
   const texts = new Map<string, string>();
-  for (const part of chunk.tool_call_chunks ?? []) {
+  for (const part of (chunk as Partial<AIMessageChunk>).tool_call_chunks ?? []) {
     if (part.id && typeof part.args === "string") texts.set(part.id, part.args);
   }
   return texts;

@@ -9,15 +9,13 @@
  * (two `ChatSageMakerOpenAI`), but any LangChain chat models work.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import { END, type LangGraphRunnableConfig, START, StateGraph } from "@langchain/langgraph";
 import { ValidationError } from "../../src/errors.js";
 import { calculatorTool } from "../../tools/calculator.js";
 import { syntaxCheckTool } from "../../tools/syntax-check.js";
-import { Agent, DEFAULT_MAX_STEPS } from "../agent.js";
-import type { FinalEvent } from "../events.js";
+import { Agent, type AgentResult, DEFAULT_MAX_STEPS } from "../agent.js";
 import { modelTarget } from "../model-target.js";
 import { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS } from "./constants.js";
 import { decideVerdict } from "./decide-verdict.js";
@@ -126,22 +124,19 @@ async function runTurn(
   round: number,
   model: BaseChatModel,
   config: LangGraphRunnableConfig,
-): Promise<FinalEvent> {
+): Promise<AgentResult> {
   const name = agent.name as GraphAgent;
   emit(config, { type: "agent_start", agent: name, round });
-  const turn: RunnableConfig = {
+  return agent.invoke(prompt, {
     callbacks: config.callbacks,
     signal: config.signal,
     // LangSmith shows these on the agent's run and everything under it.
     metadata: { agent: name, round, ...modelTarget(model) },
     tags: [`round:${round}`],
-  };
-  let final: FinalEvent | undefined;
-  for await (const event of agent.stream(prompt, turn)) {
-    if (event.type === "final") final = event;
-    else emit(config, { ...event, round });
-  }
-  return final as FinalEvent;
+    onEvent: (event) => {
+      if (event.type !== "final") emit(config, { ...event, round });
+    },
+  });
 }
 
 function buildGraph(options: CoderReviewerGraphOptions) {

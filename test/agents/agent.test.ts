@@ -40,46 +40,60 @@ const explodingTool = tool(
   },
 );
 
-/** A backend whose first answer is a native tool call with unparsable arguments, then text. */
+/**
+ * A backend whose first answer is a native tool call with unparsable arguments, then text;
+ * streamed or not, as the request asks, like a real server.
+ */
 function malformedArgumentsBackend(): ChatBackend & { bodies: unknown[] } {
   const bodies: unknown[] = [];
+  const completion = (choice: Record<string, unknown>, streamed: boolean) => ({
+    id: "chatcmpl-1",
+    object: streamed ? "chat.completion.chunk" : "chat.completion",
+    created: 1_700_000_000,
+    model: "scripted",
+    choices: [{ index: 0, logprobs: null, ...choice }],
+  });
   const event = (delta: Record<string, unknown>, finish: string | null): string =>
-    `data: ${JSON.stringify({
-      id: "chatcmpl-1",
-      object: "chat.completion.chunk",
-      created: 1_700_000_000,
-      model: "scripted",
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    })}\n\n`;
+    `data: ${JSON.stringify(completion({ delta, finish_reason: finish }, true))}\n\n`;
+  const brokenCall = {
+    index: 0,
+    id: "call_broken",
+    type: "function",
+    function: { name: "calculator", arguments: '{"expression": "1 +' },
+  };
   return {
     bodies,
     async complete(body) {
       bodies.push(structuredClone(body));
       const last = body.messages.at(-1);
-      const events =
+      const answer =
         last?.role === "tool"
-          ? [
-              event({ role: "assistant", content: "" }, null),
-              event({ content: `Noted: ${String(last.content)}` }, null),
-              event({}, "stop"),
-            ]
-          : [
-              event({ role: "assistant", content: "" }, null),
-              event(
-                {
-                  tool_calls: [
-                    {
-                      index: 0,
-                      id: "call_broken",
-                      type: "function",
-                      function: { name: "calculator", arguments: '{"expression": "1 +' },
-                    },
-                  ],
-                },
-                null,
-              ),
-              event({}, "tool_calls"),
-            ];
+          ? { content: `Noted: ${String(last.content)}`, finish: "stop" }
+          : { toolCalls: [brokenCall], finish: "tool_calls" };
+      if (body.stream !== true) {
+        const message = {
+          role: "assistant",
+          content: answer.content ?? null,
+          ...(answer.toolCalls === undefined
+            ? {}
+            : { tool_calls: answer.toolCalls.map(({ index: _index, ...call }) => call) }),
+        };
+        return {
+          type: "json",
+          status: 200,
+          body: completion({ message, finish_reason: answer.finish }, false),
+        };
+      }
+      const events = [
+        event({ role: "assistant", content: "" }, null),
+        event(
+          answer.toolCalls === undefined
+            ? { content: answer.content }
+            : { tool_calls: answer.toolCalls },
+          null,
+        ),
+        event({}, answer.finish),
+      ];
       async function* stream(): AsyncGenerator<string> {
         yield* events;
         yield "data: [DONE]\n\n";
@@ -168,6 +182,77 @@ describe("Agent against the demo coder", () => {
     // No tools: the demo writes the first version straight away.
     expect(result.steps).toBe(1);
     expect(result.text).toContain("def celsius_to_fahrenheit");
+  });
+});
+
+describe("Agent events", () => {
+  it("invoke with onEvent sees exactly what stream yields, and streams only then", async () => {
+    const backend = recordingBackend({ type: "demo", script: "coder" });
+    const local = await agentsEndpointForTest({ coder: backend });
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      systemPrompt: CODER_PROMPT,
+      tools: [calculatorTool],
+    });
+    const streamed = [];
+    for await (const event of agent.stream(TASK)) streamed.push(event);
+    const seen: unknown[] = [];
+    const result = await agent.invoke(TASK, { onEvent: (event) => seen.push(event) });
+    // The same events in the same order; tool call ids are random per request, as in vLLM.
+    const sameIds = (events: unknown[]) =>
+      JSON.parse(JSON.stringify(events).replace(/chatcmpl-tool-[0-9a-f]+/g, "ID"));
+    expect(sameIds(seen)).toEqual(sameIds(streamed));
+    expect(seen.at(-1)).toEqual({ type: "final", agent: "coder", ...result });
+    const plain = await agent.invoke(TASK);
+    expect(plain.text).toBe(result.text);
+    // Two streamed runs, then a plain one: the model streams only when someone listens.
+    expect(backend.bodies.map((body) => body.stream === true)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("stops the run when the reader leaves the stream early", async () => {
+    const calls: string[] = [];
+    const recordingCalculator = tool(
+      async ({ expression }: { expression: string }): Promise<string> => {
+        calls.push(expression);
+        return "1.8";
+      },
+      {
+        name: "calculator",
+        description: "Arithmetic.",
+        schema: z.object({ expression: z.string() }),
+      },
+    );
+    const local = await agentsEndpointForTest();
+    const agent = new Agent({
+      name: "coder",
+      model: chatModel(local, "coder"),
+      tools: [recordingCalculator],
+    });
+    for await (const event of agent.stream(TASK)) {
+      if (event.type === "model_start") break;
+    }
+    // Leaving the loop waits for the run to stop: it never reached the tool or a second call.
+    expect(calls).toEqual([]);
+    expect(componentsHit(local).length).toBeLessThanOrEqual(1);
+  });
+
+  it("ends the run with the error an onEvent callback throws", async () => {
+    const local = await agentsEndpointForTest();
+    const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
+    const failing = agent.invoke(TASK, {
+      onEvent: (event) => {
+        if (event.type === "token") throw new Error("the display went away");
+      },
+    });
+    await expect(failing).rejects.toThrow("the display went away");
   });
 });
 
@@ -278,7 +363,10 @@ describe("Agent tool errors reach the model as tool messages", () => {
     expect(final?.type === "final" && final.text).toContain("no tool named");
   });
 
-  it("tool arguments that are not JSON", async () => {
+  it.each([
+    ["a plain call (invoke)", false],
+    ["a streamed call (onEvent)", true],
+  ])("tool arguments that are not JSON, in %s", async (_label, streamed) => {
     const backend = malformedArgumentsBackend();
     const local = await agentsEndpointForTest({ coder: backend });
     const agent = new Agent({
@@ -286,7 +374,14 @@ describe("Agent tool errors reach the model as tool messages", () => {
       model: chatModel(local, "coder"),
       tools: [calculatorTool],
     });
-    const result = await agent.invoke("Compute something.");
+    const result = await agent.invoke(
+      "Compute something.",
+      streamed ? { onEvent: () => undefined } : {},
+    );
+    expect(backend.bodies.map((body) => (body as { stream?: boolean }).stream === true)).toEqual([
+      streamed,
+      streamed,
+    ]);
     expect(result.text).toMatch(
       /^Noted: Error: the arguments of this "calculator" tool call are not valid JSON/,
     );

@@ -106,6 +106,10 @@ export interface PythonWorkerPoolStats {
   queued: number;
   /** Process ids of the workers alive now. */
   pids: number[];
+  /** Requests that ended without an answer, time-outs included. */
+  failed: number;
+  /** Requests stopped at their time limit. */
+  timedOut: number;
 }
 
 /** A pool of Python worker processes; see the module comment for its guarantees. */
@@ -114,6 +118,8 @@ export class PythonWorkerPool {
   readonly #workers: Worker[] = [];
   #queue: Job[] = [];
   #started = 0;
+  #failed = 0;
+  #timedOut = 0;
 
   constructor(options: PythonWorkerPoolOptions) {
     this.#options = options;
@@ -128,6 +134,8 @@ export class PythonWorkerPool {
       pids: this.#workers.flatMap((worker) =>
         worker.child.pid === undefined ? [] : [worker.child.pid],
       ),
+      failed: this.#failed,
+      timedOut: this.#timedOut,
     };
   }
 
@@ -143,7 +151,11 @@ export class PythonWorkerPool {
       });
     }
     return new Promise((resolve) => {
-      this.#queue.push({ payload, timeoutMs, attempts: 0, resolve });
+      const settle = (outcome: WorkerOutcome): void => {
+        if (outcome.kind === "failed") this.#failed += 1;
+        resolve(outcome);
+      };
+      this.#queue.push({ payload, timeoutMs, attempts: 0, resolve: settle });
       this.#pump();
     });
   }
@@ -182,6 +194,7 @@ export class PythonWorkerPool {
       // first, so an answer that arrived in time is not thrown away as a time-out.
       setImmediate(() => {
         if (worker.job !== job) return;
+        this.#timedOut += 1;
         this.#fail(
           worker,
           `parsing took longer than ${job.timeoutMs} ms and was stopped; check a smaller part of the code`,

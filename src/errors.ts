@@ -14,7 +14,7 @@ export { REDACTED, REDACTED_TOKEN, redactTokens, redactTokensIn } from "./redact
 export interface SageMakerOpenAIErrorOptions {
   /**
    * The underlying error, kept for debugging with every bearer token in it
-   * redacted ({@link redactTokensIn}); its message is not copied into ours.
+   * redacted (`redactTokensIn`, every form of a token); its message is not copied into ours.
    */
   cause?: unknown;
 }

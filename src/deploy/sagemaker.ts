@@ -3,6 +3,7 @@
  * imported lazily, so loading the package (or a dry run) does not pay for it.
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { loadOptionalPeer } from "../optional-peer.js";
 import { DeploymentError, DeploymentPlanError } from "./errors.js";
 import type { DeploymentRecord } from "./record.js";
 import { maskSecretValues } from "./secrets.js";
@@ -10,10 +11,21 @@ import type { CreateCall, DeleteCall } from "./steps.js";
 
 type SageMakerSdk = typeof import("@aws-sdk/client-sagemaker");
 
+/**
+ * The range of the optional peer `@aws-sdk/client-sagemaker`. Only a real deploy or clean-up
+ * needs it, so an app that only calls models does not install its 14 MB.
+ */
+export const SAGEMAKER_CLIENT_PEER_RANGE = "^3.1142.0";
+
 let sdk: Promise<SageMakerSdk> | undefined;
 
 function loadSdk(): Promise<SageMakerSdk> {
-  sdk ??= import("@aws-sdk/client-sagemaker").catch((error: unknown) => {
+  sdk ??= loadOptionalPeer({
+    packageName: "@aws-sdk/client-sagemaker",
+    range: SAGEMAKER_CLIENT_PEER_RANGE,
+    neededBy: "Deploying or cleaning up a SageMaker endpoint",
+    load: () => import("@aws-sdk/client-sagemaker"),
+  }).catch((error: unknown) => {
     sdk = undefined;
     throw error;
   });

@@ -14,7 +14,7 @@ import {
   resolveSageMakerConnection,
   type SageMakerConnectionOptions,
 } from "../../client/connection.js";
-import { loadOptionalPeer } from "../load-peer.js";
+import { loadOptionalPeer } from "../../optional-peer.js";
 
 /** The `@ai-sdk/openai-compatible` versions this adapter is built and tested against (with `ai` 6). */
 export const AI_SDK_PEER_RANGE = "^3.0.0";

@@ -21,7 +21,7 @@ import {
   type SageMakerOpenAIClientOptions,
 } from "../../client/index.js";
 import { ValidationError } from "../../errors.js";
-import { loadOptionalPeer } from "../load-peer.js";
+import { loadOptionalPeer } from "../../optional-peer.js";
 
 /** The `@strands-agents/sdk` versions this adapter is built and tested against. */
 export const STRANDS_PEER_RANGE = "^1.19.0";

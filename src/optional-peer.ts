@@ -8,7 +8,7 @@
  * import graph; with it, the import fails with a {@link ConfigurationError} whose
  * code is `MISSING_PEER` and whose message is the install command.
  */
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "./errors.js";
 
 /** What {@link loadOptionalPeer} needs to know about the peer. */
 export interface OptionalPeer<T> {

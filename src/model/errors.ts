@@ -2,7 +2,7 @@
  * The typed error a `ChatSageMakerOpenAI` call fails with. `./classify.ts`
  * turns what the OpenAI SDK or the network threw into one.
  */
-import { SageMakerOpenAIError } from "../errors.js";
+import { redactTokens, SageMakerOpenAIError } from "../errors.js";
 
 /**
  * Stable codes of {@link SageMakerModelError}:
@@ -61,8 +61,9 @@ export interface SageMakerModelErrorDetails {
 /**
  * A chat completion call to a SageMaker endpoint failed. Switch on `code`
  * ({@link SageMakerModelErrorCode}); `status`, `sagemakerErrorCode`,
- * `endpointName`, `componentName` and `requestId` say where and why. The
- * message never contains a bearer token.
+ * `endpointName`, `componentName` and `requestId` say where and why. Neither
+ * the message, nor the fields read from the server, nor the `cause` contains a
+ * bearer token in any form.
  */
 export class SageMakerModelError extends SageMakerOpenAIError {
   declare readonly code: SageMakerModelErrorCode;
@@ -88,11 +89,12 @@ export class SageMakerModelError extends SageMakerOpenAIError {
   constructor(code: SageMakerModelErrorCode, message: string, details: SageMakerModelErrorDetails) {
     super(code, message, details.cause === undefined ? {} : { cause: details.cause });
     this.status = details.status;
-    this.sagemakerErrorCode = details.sagemakerErrorCode;
-    this.serverCode = details.serverCode;
+    // These three come from the server's headers and body: a proxy may have echoed the token into them.
+    this.sagemakerErrorCode = redactOptional(details.sagemakerErrorCode);
+    this.serverCode = redactOptional(details.serverCode);
     this.endpointName = details.endpointName;
     this.componentName = details.componentName;
-    this.requestId = details.requestId;
+    this.requestId = redactOptional(details.requestId);
     this.retryAfterMs = details.retryAfterMs;
     this.attempts = details.attempts;
     this.retryable = details.retryable;
@@ -111,6 +113,10 @@ export class SageMakerModelError extends SageMakerOpenAIError {
       attempts: this.attempts,
     };
   }
+}
+
+function redactOptional(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : redactTokens(value);
 }
 
 /** Returns a copy of `error` that records how many attempts were made. */

@@ -5,6 +5,7 @@
  * flat bodies and SageMaker's own messages would otherwise be lost.
  */
 import type { ClientOptions } from "openai";
+import { redactTokens } from "../errors.js";
 
 /** The `fetch` signature the OpenAI SDK accepts. */
 export type FetchFunction = NonNullable<ClientOptions["fetch"]>;
@@ -28,7 +29,11 @@ export class ErrorBodies {
   }
 }
 
-/** Wraps `inner` so that every non-2xx body is read once and kept in `bodies`. */
+/**
+ * Wraps `inner` so that every non-2xx body is read once and kept in `bodies`,
+ * redacted: the model is reachable by `util.inspect`, and `showHidden` lists
+ * a `WeakMap`'s entries.
+ */
 export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): FetchFunction {
   return async (url, init) => {
     const response = await inner(url, init);
@@ -39,7 +44,7 @@ export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): Fetch
       statusText: response.statusText,
       headers: response.headers,
     });
-    bodies.set(copy.headers, text);
+    bodies.set(copy.headers, redactTokens(text));
     return copy;
   };
 }

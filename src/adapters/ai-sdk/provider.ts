@@ -14,6 +14,8 @@ import {
   resolveSageMakerConnection,
   type SageMakerConnectionOptions,
 } from "../../client/connection.js";
+import { redactingFetch } from "../../client/redacting-fetch.js";
+import { replayOnStaleSocket } from "../../client/stale-socket.js";
 import { loadOptionalPeer } from "../../optional-peer.js";
 
 /** The `@ai-sdk/openai-compatible` versions this adapter is built and tested against (with `ai` 6). */
@@ -63,7 +65,10 @@ export interface SageMakerOpenAIProviderOptions extends SageMakerConnectionOptio
  * `INVALID_INFERENCE_COMPONENT_NAME`, `INVALID_BASE_URL`, `INSECURE_BASE_URL`),
  * token options, and conflicting options (`INVALID_OPTIONS`). A token that cannot
  * be minted rejects the AI SDK call with the token provider's typed error
- * (`CredentialsError`, ...), not an HTTP error.
+ * (`CredentialsError`, ...), not an HTTP error. Error responses reach the AI
+ * SDK (its `APICallError`'s message, body and headers) with every form of a
+ * bearer token redacted, and a request that met a stale keep-alive socket is
+ * sent again on another one, outside the AI SDK's `maxRetries`.
  *
  * @example
  * ```ts
@@ -93,7 +98,11 @@ export function createSageMakerOpenAI(
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     includeUsage: options.includeUsage ?? true,
     supportsStructuredOutputs: options.supportsStructuredOutputs ?? true,
-    fetch: bearerTokenFetch(token, baseFetch ?? globalThis.fetch),
+    // Error responses and failures reach the AI SDK's errors redacted; stale sockets are replayed.
+    fetch: bearerTokenFetch(
+      token,
+      replayOnStaleSocket(redactingFetch(baseFetch ?? ((input, init) => fetch(input, init)))),
+    ),
   });
 }
 

@@ -34,10 +34,18 @@ export function assertResourceName(name: unknown, kind: ResourceNameKind): strin
   if (isValidResourceName(name)) {
     return name;
   }
-  const shown = typeof name === "string" ? JSON.stringify(name.slice(0, 80)) : `a ${typeof name}`;
-  throw new ValidationError(
-    CODES[kind],
-    `Invalid ${kind} ${shown}: SageMaker names are 1-63 letters, digits and hyphens, ` +
-      "starting and ending with a letter or digit.",
-  );
+  const rule =
+    "SageMaker names are 1-63 letters, digits and hyphens, starting and ending with a letter or digit.";
+  if (name === undefined) {
+    const what = kind === "endpointName" ? "the SageMaker endpoint" : "the inference component";
+    throw new ValidationError(CODES[kind], `${kind} is missing: pass the name of ${what}. ${rule}`);
+  }
+  const type = typeof name;
+  const shown =
+    type === "string"
+      ? JSON.stringify((name as string).slice(0, 80))
+      : name === null
+        ? "null"
+        : `${type === "object" ? "an" : "a"} ${type}`;
+  throw new ValidationError(CODES[kind], `Invalid ${kind} ${shown}: ${rule}`);
 }

@@ -6,6 +6,8 @@
  */
 import { ValidationError } from "../errors.js";
 import { CredentialsError } from "./errors.js";
+import { DEFAULT_CREDENTIALS_TIMEOUT_MS } from "./options.js";
+import { describeCause, redactedCause } from "./safe-cause.js";
 
 /**
  * AWS credentials as the AWS SDK for JavaScript v3 shapes them
@@ -28,20 +30,6 @@ export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
 
 /** Static credentials or a provider of them. */
 export type CredentialsSource = AwsCredentials | AwsCredentialsProvider;
-
-// Long runs of base64-ish characters: the shape of secret keys and session tokens.
-const KEY_MATERIAL = /[A-Za-z0-9/+=]{32,}/g;
-
-/**
- * A one-line description of why a provider failed, safe to show: the error's
- * name and message with anything shaped like key material removed.
- */
-function describeCause(cause: unknown): string {
-  const text =
-    cause instanceof Error ? `${cause.name}: ${cause.message}` : `a thrown ${typeof cause}`;
-  const line = text.split("\n", 1)[0] ?? "";
-  return line.replace(KEY_MATERIAL, "[REDACTED]").slice(0, 300);
-}
 
 function isPrintable(value: string): boolean {
   // Control characters cannot be part of real key material, and lone surrogates
@@ -128,23 +116,62 @@ export function defaultCredentialsProvider(): AwsCredentialsProvider {
   };
 }
 
+/** How {@link credentialsResolver} resolves when the source is a provider. */
+export interface ResolverOptions {
+  /** Makes the provider used when the source is undefined. Default {@link defaultCredentialsProvider}. */
+  defaultProvider?: () => AwsCredentialsProvider;
+  /** How long one provider call may take before it counts as failed, in ms. Default 10,000. */
+  timeoutMs?: number;
+}
+
+/** What {@link withTimeLimit} rejects with when time runs out. */
+const TIMED_OUT = Symbol("credentials timed out");
+
+/**
+ * Settles like `call()`, or rejects with {@link TIMED_OUT} after `ms`. The
+ * timer keeps the process alive meanwhile, so a script awaiting credentials
+ * gets an answer rather than an early exit; a late result of `call` is dropped.
+ */
+function withTimeLimit<T>(call: () => Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(TIMED_OUT), ms);
+    new Promise<T>((settle) => settle(call())).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+const HOW_TO_FIX =
+  "Configure credentials (e.g. AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) or pass `credentials`.";
+
 /**
  * Turns a credentials source into one function that resolves and validates
- * credentials. A provider that throws becomes a {@link CredentialsError} with
- * code `CREDENTIALS_UNAVAILABLE` naming the cause (kept as `cause`), never key material.
- * Static credentials are validated now, so a bad object fails at once.
+ * credentials. Static credentials are validated now, so a bad object fails at once.
  *
- * @param defaultProvider - makes the provider used when `source` is undefined.
+ * A provider call that throws, or that has not answered within
+ * `timeoutMs`, becomes a {@link CredentialsError} with code
+ * `CREDENTIALS_UNAVAILABLE`. Its message names the cause and its `cause` is a
+ * redacted copy of the provider's error (see `redactedCause`), never key
+ * material. Each call asks the provider again: a call that timed out does
+ * not hold up the next one.
  */
 export function credentialsResolver(
   source: CredentialsSource | undefined,
-  defaultProvider: () => AwsCredentialsProvider = defaultCredentialsProvider,
+  options: ResolverOptions = {},
 ): () => Promise<AwsCredentials> {
   if (source !== undefined && typeof source !== "function") {
     const credentials = checkCredentials(source);
     return () => Promise.resolve(credentials);
   }
-  const provider = source ?? defaultProvider();
+  const provider = source ?? (options.defaultProvider ?? defaultCredentialsProvider)();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   const what =
     source === undefined
       ? "the default AWS credential chain (environment, shared config/SSO, container, instance metadata)"
@@ -152,14 +179,21 @@ export function credentialsResolver(
   return async () => {
     let resolved: unknown;
     try {
-      resolved = await provider();
+      resolved = await withTimeLimit(provider, timeoutMs);
     } catch (cause) {
+      if (cause === TIMED_OUT) {
+        throw new CredentialsError(
+          "CREDENTIALS_UNAVAILABLE",
+          `Could not resolve AWS credentials: ${what} did not answer within ${timeoutMs} ms ` +
+            "(credentialsTimeoutMs). Check that it can reach its source (SSO, instance metadata, " +
+            "a credential_process), raise credentialsTimeoutMs if it is only slow, or pass `credentials`.",
+        );
+      }
+      const kept = redactedCause(cause);
       throw new CredentialsError(
         "CREDENTIALS_UNAVAILABLE",
-        `Could not resolve AWS credentials from ${what}: ${describeCause(cause)}. ` +
-          "Configure credentials (e.g. AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) " +
-          "or pass `credentials`.",
-        { cause },
+        `Could not resolve AWS credentials from ${what}: ${describeCause(cause)}. ${HOW_TO_FIX}`,
+        kept === undefined ? {} : { cause: kept },
       );
     }
     return checkCredentials(resolved, `The result of ${what}`);

@@ -9,7 +9,12 @@ import {
   credentialsResolver,
   defaultCredentialsProvider,
 } from "./credentials.js";
-import { checkExpiresIn, checkOptionsObject, checkSigningDate } from "./options.js";
+import {
+  checkCredentialsTimeout,
+  checkExpiresIn,
+  checkOptionsObject,
+  checkSigningDate,
+} from "./options.js";
 import { MAX_EXPIRES_IN, presignToken } from "./presign.js";
 import { resolveRegion } from "./region.js";
 
@@ -26,6 +31,11 @@ export interface GenerateTokenOptions {
   expiresIn?: number;
   /** The signing instant, for reproducible tokens. Default: now. Milliseconds are ignored. */
   signingDate?: Date;
+  /**
+   * How long the credential provider may take, in ms, before the call fails with
+   * `CREDENTIALS_UNAVAILABLE`. Whole number from 1 to 3,600,000. Default 10,000.
+   */
+  credentialsTimeoutMs?: number;
 }
 
 // One default chain for all generateToken calls, so its cache spares repeated
@@ -41,8 +51,9 @@ function sharedDefault(): AwsCredentialsProvider {
  * call beyond what the credential provider itself does.
  *
  * All options are validated before anything else happens: `INVALID_EXPIRES_IN`,
- * `INVALID_SIGNING_DATE`, `INVALID_REGION`, `REGION_UNRESOLVED`,
- * `INVALID_CREDENTIALS`; then `CREDENTIALS_UNAVAILABLE` if the provider fails.
+ * `INVALID_SIGNING_DATE`, `INVALID_OPTIONS`, `INVALID_REGION`, `REGION_UNRESOLVED`,
+ * `INVALID_CREDENTIALS`; then `CREDENTIALS_UNAVAILABLE` if the provider fails
+ * or does not answer within `credentialsTimeoutMs`.
  *
  * The token is a credential: send it only over HTTPS and never log it.
  *
@@ -58,8 +69,12 @@ export async function generateToken(options: GenerateTokenOptions = {}): Promise
     options.expiresIn === undefined ? MAX_EXPIRES_IN : checkExpiresIn(options.expiresIn);
   const fixedDate =
     options.signingDate === undefined ? undefined : checkSigningDate(options.signingDate);
+  const timeoutMs = checkCredentialsTimeout(options.credentialsTimeoutMs);
   const region = resolveRegion(options.region);
-  const credentials = await credentialsResolver(options.credentials, sharedDefault)();
+  const credentials = await credentialsResolver(options.credentials, {
+    defaultProvider: sharedDefault,
+    timeoutMs,
+  })();
   return presignToken({
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,

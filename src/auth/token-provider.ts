@@ -7,7 +7,12 @@
 import { ValidationError } from "../errors.js";
 import { type AwsCredentials, type CredentialsSource, credentialsResolver } from "./credentials.js";
 import { CredentialsError } from "./errors.js";
-import { checkExpiresIn, checkOptionsObject, describeValue } from "./options.js";
+import {
+  checkCredentialsTimeout,
+  checkExpiresIn,
+  checkOptionsObject,
+  describeValue,
+} from "./options.js";
 import { presignToken } from "./presign.js";
 import { resolveRegion } from "./region.js";
 import { singleFlight } from "./single-flight.js";
@@ -38,6 +43,12 @@ export interface TokenProviderOptions {
    * after the clock's current time is not handed out again.
    */
   clock?: () => number;
+  /**
+   * How long one call of the credential provider may take, in ms, before it
+   * fails with `CREDENTIALS_UNAVAILABLE`; the next call asks the provider again.
+   * Whole number from 1 to 3,600,000. Default 10,000.
+   */
+  credentialsTimeoutMs?: number;
 }
 
 /**
@@ -71,23 +82,75 @@ function checkRefreshBefore(value: unknown, expiresIn: number): number {
   );
 }
 
+/** The latest instant a date can have, as `Date` and the SigV4 timestamp allow (9999-12-31). */
+const MAX_EPOCH_MS = Date.UTC(10_000, 0, 1) - 1;
+
 /**
- * Resolves credentials again only when the last ones are about to expire, as
- * the AWS SDK clients do; credentials without `expiration` are kept.
+ * Wraps the caller's clock so that a reading that is not epoch milliseconds
+ * (NaN, a string, a negative or too-large number) fails with a typed error
+ * naming the option, not a `RangeError` while formatting the signing date.
+ */
+function checkedClock(clock: unknown): () => number {
+  if (typeof clock !== "function") {
+    throw new ValidationError(
+      "INVALID_OPTIONS",
+      "clock must be a function returning epoch milliseconds.",
+    );
+  }
+  const read = (): number => {
+    const now: unknown = clock();
+    if (typeof now === "number" && Number.isFinite(now) && now >= 0 && now <= MAX_EPOCH_MS) {
+      return now;
+    }
+    throw new ValidationError(
+      "INVALID_OPTIONS",
+      `clock must return epoch milliseconds, a finite number from 0 to ${MAX_EPOCH_MS} ` +
+        `(years 1970 to 9999); it returned ${describeValue(now)}.`,
+    );
+  };
+  read();
+  return read;
+}
+
+/**
+ * Until when something valid from `start` to `end` is handed out again: until
+ * `marginMs` before `end`, but never for less than half of its validity. The
+ * half keeps the rate bounded for credentials that arrive with less than the
+ * margin left (the provider has nothing fresher yet): each renewal then at
+ * least halves the time left, instead of happening on every call.
+ */
+export function reuseUntil(start: number, end: number, marginMs: number): number {
+  const validFor = end - start;
+  return start + Math.max(validFor - marginMs, validFor / 2);
+}
+
+/**
+ * Resolves credentials again only when the last ones near their expiry (see
+ * {@link reuseUntil}), as the AWS SDK clients do; concurrent callers share one
+ * resolution; credentials without `expiration` are kept.
  */
 function cachedCredentials(
   resolve: () => Promise<AwsCredentials>,
   marginMs: number,
+  clock: () => number,
 ): () => Promise<AwsCredentials> {
-  let current: AwsCredentials | undefined;
+  let current: { credentials: AwsCredentials; renewAt: number; resolvedAt: number } | undefined;
   const refresh = singleFlight(async () => {
-    current = await resolve();
-    return current;
+    const credentials = await resolve();
+    const resolvedAt = clock();
+    const expiration = credentials.expiration?.getTime();
+    const renewAt =
+      expiration === undefined
+        ? Number.POSITIVE_INFINITY
+        : reuseUntil(resolvedAt, expiration, marginMs);
+    current = { credentials, renewAt, resolvedAt };
+    return credentials;
   });
   return async () => {
-    const expiration = current?.expiration?.getTime();
-    if (current !== undefined && (expiration === undefined || Date.now() < expiration - marginMs)) {
-      return current;
+    const now = clock();
+    // As for tokens: a clock set back since they were resolved ends the reuse.
+    if (current !== undefined && now < current.renewAt && now >= current.resolvedAt) {
+      return current.credentials;
     }
     return refresh();
   };
@@ -110,14 +173,19 @@ function disguise(provider: SageMakerTokenProvider): SageMakerTokenProvider {
  *
  * In `cached` mode a token is reused until `refreshBeforeSeconds` before its
  * effective expiry, the earlier of the token's own expiry and the signing
- * credentials' `expiration`; concurrent callers during a refresh share one
- * mint, and a failed mint is not cached. Credentials are resolved again when
- * they near expiry.
+ * credentials' `expiration`, but at least for half of the time it is valid;
+ * concurrent callers during a refresh share one mint, and a failed mint is not
+ * cached. Credentials are resolved again by the same rule. The "half" bounds
+ * the work when a provider hands out credentials with less than
+ * `refreshBeforeSeconds` left: each renewal at least halves the time left, so
+ * calls in a burst share one provider call and one signature instead of
+ * costing one each.
  *
  * Options, the region and static credentials are validated now (typed
  * errors: `INVALID_EXPIRES_IN`, `INVALID_REFRESH_BEFORE`, `INVALID_OPTIONS`,
  * `INVALID_REGION`, `REGION_UNRESOLVED`, `INVALID_CREDENTIALS`). When called,
- * it may reject with `CREDENTIALS_UNAVAILABLE` or `CREDENTIALS_EXPIRED`.
+ * it may reject with `CREDENTIALS_UNAVAILABLE` (the provider failed or did not
+ * answer within `credentialsTimeoutMs`) or `CREDENTIALS_EXPIRED`.
  *
  * @example
  * ```ts
@@ -142,14 +210,13 @@ export function createTokenProvider(options: TokenProviderOptions = {}): SageMak
     );
   }
   const region = resolveRegion(options.region);
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== "function") {
-    throw new ValidationError(
-      "INVALID_OPTIONS",
-      "clock must be a function returning epoch milliseconds.",
-    );
-  }
-  const credentials = cachedCredentials(credentialsResolver(options.credentials), refreshBeforeMs);
+  const clock = checkedClock(options.clock ?? (() => Date.now()));
+  const timeoutMs = checkCredentialsTimeout(options.credentialsTimeoutMs);
+  const credentials = cachedCredentials(
+    credentialsResolver(options.credentials, { timeoutMs }),
+    refreshBeforeMs,
+    clock,
+  );
 
   const mint = async (): Promise<Minted> => {
     const resolved = await credentials();
@@ -170,7 +237,10 @@ export function createTokenProvider(options: TokenProviderOptions = {}): SageMak
     return {
       token,
       signedAt: now,
-      refreshAt: Math.min(tokenExpiresAt, credentialsExpireAt) - refreshBeforeMs,
+      refreshAt:
+        credentialsExpireAt < tokenExpiresAt
+          ? reuseUntil(now, credentialsExpireAt, refreshBeforeMs)
+          : tokenExpiresAt - refreshBeforeMs,
     };
   };
 

@@ -28,6 +28,12 @@ export interface SageMakerConnectionOptions {
   tokenExpiresIn?: number;
   /** How the provider created here refreshes: `"cached"` (default) or `"per-request"`. Not with `tokenProvider`. */
   tokenRefresh?: "cached" | "per-request";
+  /**
+   * How long resolving credentials may take, in ms, before a call fails with
+   * `CREDENTIALS_UNAVAILABLE` (the next call tries again). Whole number from 1 to
+   * 3,600,000; default 10,000. Not with `tokenProvider`.
+   */
+  credentialsTimeoutMs?: number;
   /** An existing token provider, e.g. one shared by the clients of several inference components. */
   tokenProvider?: SageMakerTokenProvider;
   /** Replaces the SageMaker runtime origin (VPC endpoint, local endpoint); see `sagemakerOpenAIBaseURL`. */
@@ -44,6 +50,7 @@ const CONNECTION_KEYS: Record<keyof SageMakerConnectionOptions, true> = {
   credentials: true,
   tokenExpiresIn: true,
   tokenRefresh: true,
+  credentialsTimeoutMs: true,
   tokenProvider: true,
   baseURL: true,
   allowInsecureHttp: true,
@@ -97,16 +104,23 @@ export function resolveSageMakerConnection(
   options: SageMakerConnectionOptions,
   internals: ConnectionInternals = {},
 ): SageMakerConnection {
-  const { credentials, tokenExpiresIn, tokenRefresh, tokenProvider } = options;
+  const { credentials, tokenExpiresIn, tokenRefresh, credentialsTimeoutMs, tokenProvider } =
+    options;
   if (tokenProvider !== undefined) {
     if (typeof tokenProvider !== "function") {
       throw invalidOptions(
         "tokenProvider must be a function returning a token, e.g. createTokenProvider().",
       );
     }
-    if (credentials !== undefined || tokenExpiresIn !== undefined || tokenRefresh !== undefined) {
+    if (
+      credentials !== undefined ||
+      tokenExpiresIn !== undefined ||
+      tokenRefresh !== undefined ||
+      credentialsTimeoutMs !== undefined
+    ) {
       throw invalidOptions(
-        "Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh: the provider already decides them.",
+        "Pass either tokenProvider or credentials/tokenExpiresIn/tokenRefresh/credentialsTimeoutMs: " +
+          "the provider already decides them.",
       );
     }
   }
@@ -130,6 +144,7 @@ export function resolveSageMakerConnection(
         ...(credentials === undefined ? {} : { credentials }),
         ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
         ...(tokenRefresh === undefined ? {} : { mode: tokenRefresh }),
+        ...(credentialsTimeoutMs === undefined ? {} : { credentialsTimeoutMs }),
       }),
   };
 }

@@ -26,6 +26,7 @@ export interface SageMakerComponentModelOptions
     | "credentials"
     | "tokenExpiresIn"
     | "tokenRefresh"
+    | "credentialsTimeoutMs"
     | "tokenProvider"
     | "baseURL"
     | "allowInsecureHttp"

@@ -207,6 +207,31 @@ describe("the AI SDK on createSageMakerOpenAI", () => {
     expect(requestsOfThisTest()).toHaveLength(0);
   });
 
+  it("ends a call whose credentials do not come after credentialsTimeoutMs, and asks again next time", async () => {
+    let calls = 0;
+    const sagemaker = createSageMakerOpenAI({
+      region: "us-west-2",
+      endpointName: "demo",
+      baseURL: local.url,
+      credentialsTimeoutMs: 30,
+      credentials: () => {
+        calls += 1;
+        return new Promise(() => {});
+      },
+    });
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const error = await generateText({
+        model: sagemaker(""),
+        prompt: "hi",
+        maxRetries: 0,
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect((error as CredentialsError).message).toContain("did not answer within 30 ms");
+      expect(calls).toBe(attempt);
+    }
+    expect(requestsOfThisTest()).toHaveLength(0);
+  });
+
   it("keeps the token out of the provider and the model", async () => {
     const sagemaker = createSageMakerOpenAI({
       ...target,

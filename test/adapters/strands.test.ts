@@ -213,6 +213,53 @@ describe("a Strands agent on sagemakerStrandsModel", () => {
   });
 });
 
+describe("sagemakerStrandsModel credentialsTimeoutMs", () => {
+  it("ends an agent call whose credentials do not come, and asks the provider again next time", async () => {
+    let calls = 0;
+    const agent = new Agent({
+      model: sagemakerStrandsModel({
+        region: "us-west-2",
+        endpointName: "demo",
+        baseURL: local.url,
+        credentialsTimeoutMs: 30,
+        clientOptions: { maxRetries: 0 },
+        credentials: () => {
+          calls += 1;
+          return new Promise(() => {});
+        },
+      }),
+      printer: false,
+    });
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const error = await agent.invoke("hello").catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ModelError);
+      const cause = (error as ModelError).cause;
+      expect(cause).toBeInstanceOf(CredentialsError);
+      expect((cause as CredentialsError).message).toContain("did not answer within 30 ms");
+      expect(calls).toBe(attempt);
+    }
+    expect(requestsOfThisTest()).toHaveLength(0);
+  });
+
+  it("refuses credentialsTimeoutMs out of range or with tokenProvider", () => {
+    expect(
+      codeOf(() =>
+        sagemakerStrandsModel({ ...target, endpointName: "ep", credentialsTimeoutMs: 0 }),
+      ),
+    ).toBe("INVALID_OPTIONS");
+    expect(
+      codeOf(() =>
+        sagemakerStrandsModel({
+          region: "us-west-2",
+          endpointName: "ep",
+          tokenProvider: async () => "sagemaker-api-key-x",
+          credentialsTimeoutMs: 1_000,
+        }),
+      ),
+    ).toBe("INVALID_OPTIONS");
+  });
+});
+
 describe("sagemakerStrandsModel options", () => {
   it("refuses options that would bypass the token or the URL", () => {
     for (const extra of [

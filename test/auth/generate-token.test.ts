@@ -1,6 +1,9 @@
+import { Console } from "node:console";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
+import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeToken, generateToken, resolveRegion } from "../../src/auth/index.js";
 import { SageMakerOpenAIError } from "../../src/errors.js";
@@ -139,8 +142,93 @@ describe("generateToken options", () => {
     expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
     expect(error.message).toContain("SSO session expired");
     expect(error.message).not.toContain(secret);
-    expect(error.cause).toBe(cause);
     expect(JSON.stringify(error)).not.toContain(secret);
+  });
+
+  it("keeps only a redacted copy of the provider's error as cause, so printing it shows no secret", async () => {
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const sessionToken = `IQoJb3JpZ2luX2VjEXAMPLE${"Zm9vYmFy".repeat(12)}`;
+    const bearer = `sagemaker-api-key-${"QUJDREVGR0g".repeat(6)}=`;
+    const inner = new Error(`credential_process printed {"SessionToken":"${sessionToken}"}`);
+    const cause = Object.assign(
+      new Error(`SSO session expired while reading ${secret} (${bearer})\nfull dump: ${secret}`, {
+        cause: inner,
+      }),
+      { name: "CredentialsProviderError", code: "ExpiredToken", dump: { secret, sessionToken } },
+    );
+    const error = await errorOf(
+      generateToken({
+        region: "us-west-2",
+        credentials: async () => {
+          throw cause;
+        },
+      }),
+    );
+    const kept = error.cause as Error & { code?: string; cause?: Error };
+    expect(kept).toBeInstanceOf(Error);
+    expect(kept).not.toBe(cause);
+    // What helps debugging stays: the name, the message's first line without secrets, the code, the chain.
+    expect(kept.name).toBe("CredentialsProviderError");
+    expect(kept.message).toContain("SSO session expired while reading [REDACTED]");
+    expect(kept.code).toBe("ExpiredToken");
+    expect(kept.cause?.message).toContain('"SessionToken":"[REDACTED]"');
+
+    const printed: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        printed.push(String(chunk));
+        done();
+      },
+    });
+    new Console({ stdout: sink, stderr: sink }).error(error);
+    printed.push(
+      inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true }),
+    );
+    printed.push(
+      inspect(kept, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true }),
+    );
+    printed.push(String(kept.stack), JSON.stringify(error));
+    const all = printed.join("\n");
+    expect(all).toContain("CredentialsProviderError");
+    for (const leaked of [secret, sessionToken, bearer, "full dump"]) {
+      expect(all).not.toContain(leaked);
+    }
+  });
+
+  it("ends a provider that does not answer within credentialsTimeoutMs with CREDENTIALS_UNAVAILABLE", async () => {
+    let asked = 0;
+    const error = await errorOf(
+      generateToken({
+        region: "us-west-2",
+        credentialsTimeoutMs: 20,
+        credentials: () => {
+          asked += 1;
+          return new Promise(() => {});
+        },
+      }),
+    );
+    expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
+    expect(error.message).toContain("did not answer within 20 ms");
+    expect(asked).toBe(1);
+  });
+
+  it("refuses a credentialsTimeoutMs out of range before resolving credentials", async () => {
+    let asked = 0;
+    const error = await errorOf(
+      generateToken({
+        region: "us-west-2",
+        credentialsTimeoutMs: -1,
+        credentials: async () => {
+          asked += 1;
+          return credentials;
+        },
+      }),
+    );
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain(
+      "credentialsTimeoutMs must be a whole number of milliseconds from 1 to 3600000",
+    );
+    expect(asked).toBe(0);
   });
 
   it("takes the signing instant from signingDate, dropping milliseconds", async () => {

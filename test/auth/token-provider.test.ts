@@ -245,3 +245,196 @@ describe("the default credential chain", () => {
     expect(error.message).toContain("default AWS credential chain");
   });
 });
+
+describe("a credential provider that does not answer (credentialsTimeoutMs)", () => {
+  /** A provider that hangs until `recover()`, then hands out lasting credentials. */
+  function hangingProvider() {
+    const state = { calls: 0, answers: false };
+    const provider = (): Promise<AwsCredentials> => {
+      state.calls += 1;
+      if (!state.answers) return new Promise(() => {});
+      return Promise.resolve({ accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: SECRET });
+    };
+    return { provider, state, recover: () => (state.answers = true) };
+  }
+
+  it("ends each waiting call with CREDENTIALS_UNAVAILABLE and asks the provider again next time", async () => {
+    const { provider, state, recover } = hangingProvider();
+    const getToken = createTokenProvider({
+      region: "us-west-2",
+      credentials: provider,
+      credentialsTimeoutMs: 20,
+    });
+    // Concurrent callers share the one pending resolution and its failure.
+    const first = await Promise.all(Array.from({ length: 5 }, () => rejection(getToken())));
+    expect(state.calls).toBe(1);
+    for (const error of first) {
+      expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
+      expect(error.message).toContain("did not answer within 20 ms (credentialsTimeoutMs)");
+    }
+    // The timed-out resolution is not kept: the next call asks the provider again.
+    expect((await rejection(getToken())).code).toBe("CREDENTIALS_UNAVAILABLE");
+    expect(state.calls).toBe(2);
+    recover();
+    expect(decodeToken(await getToken()).accessKeyId).toBe("AKIAEXAMPLEEXAMPLE00");
+    expect(state.calls).toBe(3);
+  });
+
+  it("gives the provider 10 seconds by default", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    vi.setSystemTime(T0);
+    const { provider } = hangingProvider();
+    const getToken = createTokenProvider({ region: "us-west-2", credentials: provider });
+    let settled = false;
+    const pending = getToken().finally(() => {
+      settled = true;
+    });
+    pending.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await rejection(pending)).message).toContain("within 10000 ms");
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001, "10", null])(
+    "refuses credentialsTimeoutMs %s at creation, naming the range",
+    (value) => {
+      expect(() =>
+        createTokenProvider({
+          region: "us-west-2",
+          credentials: async () => ({ accessKeyId: "AKIA", secretAccessKey: SECRET }),
+          credentialsTimeoutMs: value as number,
+        }),
+      ).toThrow(
+        expect.objectContaining({
+          code: "INVALID_OPTIONS",
+          message: expect.stringContaining(
+            "credentialsTimeoutMs must be a whole number of milliseconds from 1 to 3600000",
+          ),
+        }),
+      );
+    },
+  );
+
+  it("accepts the bounds 1 and 3600000", () => {
+    for (const credentialsTimeoutMs of [1, 3_600_000]) {
+      expect(() =>
+        createTokenProvider({
+          region: "us-west-2",
+          credentials: async () => ({}) as AwsCredentials,
+          credentialsTimeoutMs,
+        }),
+      ).not.toThrow();
+    }
+  });
+});
+
+describe("a clock that does not tell the time", () => {
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, -1, 253_402_300_800_000, "now", undefined])(
+    "refuses a clock returning %s at creation with INVALID_OPTIONS naming the range",
+    (reading) => {
+      const error = (() => {
+        try {
+          createTokenProvider({
+            region: "us-west-2",
+            credentials: { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: SECRET },
+            clock: () => reading as number,
+          });
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(SageMakerOpenAIError);
+      expect((error as SageMakerOpenAIError).code).toBe("INVALID_OPTIONS");
+      expect((error as Error).message).toContain(
+        "clock must return epoch milliseconds, a finite number from 0 to 253402300799999",
+      );
+    },
+  );
+
+  it("fails a call with the typed error, not a RangeError, when the clock goes bad later", async () => {
+    let reading = Date.now();
+    const getToken = createTokenProvider({
+      region: "us-west-2",
+      credentials: { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: SECRET },
+      clock: () => reading,
+    });
+    reading = Number.NaN;
+    const error = await rejection(getToken());
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toContain("it returned NaN");
+  });
+});
+
+describe("credentials with less than refreshBeforeSeconds left", () => {
+  /** A provider with nothing fresher: the same credentials, expiring 200 s after T0, every time. */
+  function nearExpiryProvider() {
+    const state = { calls: 0 };
+    const expiration = new Date(T0.getTime() + 200_000);
+    const provider = async (): Promise<AwsCredentials> => {
+      state.calls += 1;
+      return {
+        accessKeyId: "ASIAEXAMPLEEXAMPLE00",
+        secretAccessKey: SECRET,
+        sessionToken: "session",
+        expiration,
+      };
+    };
+    return { provider, state, expiration };
+  }
+
+  it("serves 100 calls in a burst with one provider call and one signature", async () => {
+    const { provider, state } = nearExpiryProvider();
+    const getToken = createTokenProvider({ region: "us-west-2", credentials: provider });
+    const tokens = new Set<string>();
+    for (let i = 0; i < 100; i += 1) tokens.add(await getToken());
+    expect(state.calls).toBe(1);
+    expect(tokens.size).toBe(1);
+    // Concurrent callers, too.
+    advance(150_000);
+    const burst = await Promise.all(Array.from({ length: 100 }, () => getToken()));
+    expect(new Set(burst).size).toBe(1);
+    expect(state.calls).toBe(2);
+  });
+
+  it("renews at least halfway through the time left: a bounded number of provider calls up to expiry", async () => {
+    const { provider, state, expiration } = nearExpiryProvider();
+    const getToken = createTokenProvider({ region: "us-west-2", credentials: provider });
+    const tokens = new Set<string>();
+    // 100 calls, 1.9 s apart, all before the credentials expire.
+    for (let i = 0; i < 100; i += 1) {
+      const token = await getToken();
+      tokens.add(token);
+      // Every token handed out was signed with credentials valid at that instant.
+      expect(decodeToken(token).signedAt.getTime()).toBeLessThan(expiration.getTime());
+      advance(1_900);
+    }
+    // Each renewal at least halves the 200 s left; 1.9 s steps reach the end in log2(200 / 1.9) + 1 renewals.
+    const bound = Math.ceil(Math.log2(200 / 1.9)) + 1;
+    expect(state.calls).toBeLessThanOrEqual(bound);
+    expect(tokens.size).toBeLessThanOrEqual(bound);
+    expect(state.calls).toBeGreaterThan(1);
+  });
+
+  it("in per-request mode signs every call but asks the provider once", async () => {
+    const { provider, state } = nearExpiryProvider();
+    const getToken = createTokenProvider({
+      region: "us-west-2",
+      credentials: provider,
+      mode: "per-request",
+    });
+    for (let i = 0; i < 100; i += 1) await getToken();
+    expect(state.calls).toBe(1);
+  });
+
+  it("asks again once they have expired, and refuses expired ones with CREDENTIALS_EXPIRED", async () => {
+    const { provider, state } = nearExpiryProvider();
+    const getToken = createTokenProvider({ region: "us-west-2", credentials: provider });
+    await getToken();
+    advance(200_000);
+    expect((await rejection(getToken())).code).toBe("CREDENTIALS_EXPIRED");
+    expect((await rejection(getToken())).code).toBe("CREDENTIALS_EXPIRED");
+    expect(state.calls).toBe(3);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * `createSageMakerOpenAIClient` when credentials never come: the credentials
+ * time limit ends the call with the typed error before any request, the next
+ * call asks the provider again, and the option is checked at construction.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { CredentialsError } from "../../src/auth/index.js";
+import { createSageMakerOpenAIClient } from "../../src/client/index.js";
+import { SageMakerOpenAIError } from "../../src/errors.js";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
+
+let server: CaptureServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function thrownBy(build: () => unknown): SageMakerOpenAIError {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SageMakerOpenAIError);
+    return error as SageMakerOpenAIError;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
+  it("ends a call whose credentials do not come with CREDENTIALS_UNAVAILABLE, before any request", async () => {
+    server = await startCaptureServer();
+    let calls = 0;
+    const client = createSageMakerOpenAIClient({
+      region: "us-west-2",
+      endpointName: "ep",
+      baseURL: server.url,
+      maxRetries: 0,
+      credentialsTimeoutMs: 30,
+      credentials: () => {
+        calls += 1;
+        return new Promise(() => {});
+      },
+    });
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const error = await client.chat.completions
+        .create({ model: "", messages: [{ role: "user", content: "hi" }] })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect(error).toMatchObject({ code: "CREDENTIALS_UNAVAILABLE" });
+      expect((error as Error).message).toContain("did not answer within 30 ms");
+      expect(calls).toBe(attempt);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("is checked at construction, and refused next to tokenProvider", () => {
+    const base = { region: "us-west-2", endpointName: "ep" };
+    const outOfRange = thrownBy(() =>
+      createSageMakerOpenAIClient({ ...base, credentialsTimeoutMs: 3_600_001 }),
+    );
+    expect(outOfRange.code).toBe("INVALID_OPTIONS");
+    expect(outOfRange.message).toContain(
+      "credentialsTimeoutMs must be a whole number of milliseconds from 1 to 3600000",
+    );
+    const withProvider = thrownBy(() =>
+      createSageMakerOpenAIClient({
+        ...base,
+        tokenProvider: async () => "sagemaker-api-key-x",
+        credentialsTimeoutMs: 1_000,
+      }),
+    );
+    expect(withProvider.code).toBe("INVALID_OPTIONS");
+  });
+
+  it("says that a missing endpointName is missing", () => {
+    const error = thrownBy(() => createSageMakerOpenAIClient({ region: "us-west-2" } as never));
+    expect(error.code).toBe("INVALID_ENDPOINT_NAME");
+    expect(error.message).toContain("endpointName is missing");
+  });
+});

@@ -104,6 +104,7 @@ export {
   createConnectionPool,
   createSageMakerChatModels,
   DEFAULT_MAX_RETRIES,
+  RequestAbortedError,
   type RetryEvent,
   type RetryOptions,
   type SageMakerChatModels,

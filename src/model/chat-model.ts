@@ -7,10 +7,12 @@ import type { BaseLanguageModelInput } from "@langchain/core/language_models/bas
 import type { LangSmithParams } from "@langchain/core/language_models/chat_models";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import type { Runnable } from "@langchain/core/runnables";
+import { IterableReadableStream } from "@langchain/core/utils/stream";
 import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from "@langchain/openai";
 import type OpenAI from "openai";
 import type { SageMakerTokenProvider } from "../auth/token-provider.js";
 import { createSageMakerOpenAIClient } from "../client/create-client.js";
+import { abortErrorFor, type RequestAbortedError } from "./abort.js";
 import { type CompletionsRuntime, SageMakerChatCompletions } from "./completions.js";
 import {
   type ChatSageMakerOpenAIFields,
@@ -190,6 +192,7 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
       "inlineReasoning",
       "tokenExpiresIn",
       "tokenRefresh",
+      "credentialsTimeoutMs",
       "correctClockSkew",
     ];
   }
@@ -213,22 +216,68 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
   }
 
   /**
-   * LangSmith run metadata: `ls_provider` `amazon_sagemaker`, `ls_model_name` the
-   * model, else the inference component, else the endpoint; plus the endpoint,
-   * component and region names.
+   * LangChain's standard tracing parameters, exactly its keys: `ls_provider`
+   * `amazon_sagemaker`, `ls_model_name` (the model, else the inference
+   * component, else the endpoint), `ls_model_type`, `ls_temperature`,
+   * `ls_max_tokens`, `ls_stop`. The SageMaker target reaches LangSmith as run
+   * metadata through {@link ChatSageMakerOpenAI._getInvocationParamsForTracing}.
    */
   override getLsParams(options: this["ParsedCallOptions"]): LangSmithParams {
     const params = super.getLsParams(options);
-    const extra = {
+    return {
       ls_provider: "amazon_sagemaker",
       ls_model_name: this.model || this.inferenceComponentName || this.endpointName,
+      ls_model_type: "chat",
+      ls_temperature: params.ls_temperature,
+      ls_max_tokens: params.ls_max_tokens,
+      ls_stop: params.ls_stop,
+    };
+  }
+
+  /**
+   * The request parameters LangChain records on a run (as `invocation_params`
+   * and as run metadata), plus the SageMaker target: `sagemaker_endpoint`,
+   * `sagemaker_inference_component` (when set) and `aws_region`. Names only;
+   * the request sent is not changed.
+   */
+  protected override _getInvocationParamsForTracing(
+    options?: this["ParsedCallOptions"],
+  ): ReturnType<this["invocationParams"]> {
+    return {
+      ...super._getInvocationParamsForTracing(options),
       sagemaker_endpoint: this.endpointName,
-      aws_region: this.region,
       ...(this.inferenceComponentName === undefined
         ? {}
         : { sagemaker_inference_component: this.inferenceComponentName }),
+      aws_region: this.region,
     };
-    return { ...params, ...extra };
+  }
+
+  /**
+   * `ChatOpenAI`'s stream, except that a stream its `AbortSignal` ended fails
+   * with {@link RequestAbortedError}: LangChain's stream wrapper checks the
+   * signal between chunks and would throw the signal's raw reason.
+   */
+  override async stream(
+    input: BaseLanguageModelInput,
+    options?: Partial<ChatSageMakerOpenAICallOptions>,
+  ): Promise<IterableReadableStream<AIMessageChunk>> {
+    const signal = options?.signal;
+    const target = this.#shared.target;
+    const typed = (error: unknown): unknown =>
+      signal?.aborted ? abortErrorFor(target, signal, error) : error;
+    const inner = await super.stream(input, options).catch((error: unknown) => {
+      throw typed(error);
+    });
+    return IterableReadableStream.fromAsyncGenerator(
+      (async function* () {
+        try {
+          yield* inner;
+        } catch (error) {
+          throw typed(error);
+        }
+      })(),
+    );
   }
 
   override _identifyingParams(): ReturnType<ChatOpenAI["_identifyingParams"]> {

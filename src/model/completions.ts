@@ -19,6 +19,8 @@ import {
   type OpenAICoreRequestOptions,
 } from "@langchain/openai";
 import type OpenAI from "openai";
+import { checkTimeout } from "../client/request-limits.js";
+import { abortErrorFor } from "./abort.js";
 import {
   type OutputSettings,
   StreamOutputTransformer,
@@ -57,6 +59,7 @@ function sdkOptions(options: Record<string, unknown> | undefined): CallOptions {
       if (source[key] !== undefined) picked[key] = source[key];
     }
   }
+  checkTimeout(picked.timeout, "the timeout call option");
   return picked as CallOptions;
 }
 
@@ -75,6 +78,11 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     // Set before first use so ChatOpenAI never builds its own client (with the
     // user's OPENAI_* environment and without our transport).
     this.client = runtime.client;
+  }
+
+  /** `error`, or the typed abort error when `signal` has fired (whatever the layer that noticed threw). */
+  private typedAbort(signal: AbortSignal | undefined, error: unknown): unknown {
+    return signal?.aborted ? abortErrorFor(this.runtime.requester.target, signal, error) : error;
   }
 
   override _getClientOptions(
@@ -100,11 +108,16 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     const signal = options.signal ?? undefined;
     // LangChain's AsyncCaller keeps its concurrency limit but gets no retries of
     // its own: the requester's are the only ones, so attempts never multiply.
-    return this.caller.callWithOptions({ maxRetries: 0, ...(signal ? { signal } : {}) }, () =>
-      request.stream === true
-        ? requester.stream(request, options)
-        : requester.complete(request, options, request.response_format?.type === "json_schema"),
-    );
+    return this.caller
+      .callWithOptions({ maxRetries: 0, ...(signal ? { signal } : {}) }, () =>
+        request.stream === true
+          ? requester.stream(request, options)
+          : requester.complete(request, options, request.response_format?.type === "json_schema"),
+      )
+      .catch((error: unknown) => {
+        // The caller rejects with the signal's raw reason when it fires first.
+        throw this.typedAbort(signal, error);
+      });
   }
 
   protected override _convertCompletionsDeltaToBaseMessageChunk(
@@ -133,7 +146,10 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     runManager?: CallbackManagerForLLMRun,
   ): Promise<ChatResult> {
     if (this.streaming) return this._generateFromStream(messages, options, runManager);
-    const result = await super._generate(messages, options, runManager);
+    // ChatOpenAI checks the signal first and would throw its raw reason.
+    const result = await super._generate(messages, options, runManager).catch((error: unknown) => {
+      throw this.typedAbort(options.signal, error);
+    });
     if (!transformsOutput(this.runtime.output, options)) return result;
     for (const generation of result.generations) {
       const changed = transformMessage(generation.message, this.runtime.output, options);

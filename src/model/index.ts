@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { RequestAbortedError } from "./abort.js";
 export { ChatSageMakerOpenAI, type ChatSageMakerOpenAICallOptions } from "./chat-model.js";
 export {
   createSageMakerChatModels,

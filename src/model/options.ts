@@ -11,6 +11,7 @@ import {
   resolveSageMakerConnection,
   type SageMakerConnectionOptions,
 } from "../client/connection.js";
+import { checkTimeout } from "../client/request-limits.js";
 import { ValidationError } from "../errors.js";
 import { type ClockSkew, clockSkewOf, createSkewCorrectingTokenProvider } from "./clock-skew.js";
 import type { InlineReasoningOptions } from "./reasoning/inline.js";
@@ -49,9 +50,16 @@ export interface ChatSageMakerOpenAIFields
   inlineReasoning?: boolean | InlineReasoningOptions;
   /**
    * Retries after the first attempt on throttling, 5xx, connection resets and
-   * streams cut before their first chunk. Default 2. Per call: the `maxRetries` call option.
+   * streams cut before their first chunk: a whole number from 0 to 100. Default 2.
+   * Per call: the `maxRetries` call option (same range).
    */
   maxRetries?: number;
+  /**
+   * How long one attempt may take, in ms: a whole number from 1 to 2,147,483,647.
+   * Default: the OpenAI SDK's (10 minutes). Resolving credentials has its own
+   * limit, `credentialsTimeoutMs`.
+   */
+  timeout?: number;
   /** Backoff tuning; see {@link RetryOptions}. */
   retry?: RetryOptions;
   /**
@@ -117,6 +125,8 @@ export function resolveSetup(fields: ChatSageMakerOpenAIFields): ResolvedSetup {
   if (loose.useResponsesApi === true) {
     throw invalid("SageMaker endpoints have no Responses API; remove useResponsesApi.");
   }
+  checkTimeout(fields.timeout);
+  checkTimeout(fields.configuration?.timeout, "configuration.timeout");
   const { apiKey, baseURL: configBaseURL, ...clientOptions } = fields.configuration ?? {};
   if (apiKey !== undefined && apiKey !== null) {
     throw invalid(

@@ -8,6 +8,7 @@
 import { wrapOpenAIClientError } from "@langchain/openai";
 import type OpenAI from "openai";
 import { APIError } from "openai";
+import { checkMaxRetries } from "../client/request-limits.js";
 import { classifyFailure } from "./classify.js";
 import type { ClockSkew } from "./clock-skew.js";
 import { withAttempts } from "./errors.js";
@@ -169,11 +170,7 @@ export class SageMakerRequester {
   ): Promise<T> {
     const { policy, skew, target, bodies } = this.config;
     const budget =
-      typeof maxRetriesOverride === "number" &&
-      Number.isInteger(maxRetriesOverride) &&
-      maxRetriesOverride >= 0
-        ? maxRetriesOverride
-        : policy.maxRetries;
+      checkMaxRetries(maxRetriesOverride, "the maxRetries call option") ?? policy.maxRetries;
     let attempts = 0;
     let retries = 0;
     let skewCorrected = false;

@@ -8,6 +8,7 @@
  * one failing request costs at most `maxRetries + 1` attempts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { checkMaxRetries, MAX_TIMEOUT_MS } from "../client/request-limits.js";
 import { ValidationError } from "../errors.js";
 
 /** Backoff tuning of the model's retries. */
@@ -49,33 +50,38 @@ export interface RetryPolicy {
 /** Default retries after the first attempt: three attempts in all, as the AWS SDKs' standard mode. */
 export const DEFAULT_MAX_RETRIES = 2;
 
-function nonNegative(value: unknown, name: string, fallback: number, integer = false): number {
+/** A delay option in ms: a number from 0 to the timer limit (a longer one would fire at once). */
+function delayMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (
     typeof value === "number" &&
     Number.isFinite(value) &&
     value >= 0 &&
-    (!integer || Number.isInteger(value))
+    value <= MAX_TIMEOUT_MS
   ) {
     return value;
   }
   throw new ValidationError(
     "INVALID_OPTIONS",
-    `${name} must be a ${integer ? "whole " : ""}number >= 0; got ${String(value)}.`,
+    `${name} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}; got ${String(value)}.`,
   );
 }
 
-/** Validates retry options (`INVALID_OPTIONS`) and fills in defaults. */
+/**
+ * Validates retry options and fills in defaults. Throws `INVALID_OPTIONS` naming
+ * the option and its range: `maxRetries` a whole number from 0 to 100, delays
+ * from 0 to 2,147,483,647 ms, `onRetry` a function.
+ */
 export function retryPolicy(maxRetries: unknown, options: RetryOptions = {}): RetryPolicy {
   const onRetry = options.onRetry;
   if (onRetry !== undefined && typeof onRetry !== "function") {
     throw new ValidationError("INVALID_OPTIONS", "retry.onRetry must be a function.");
   }
   return {
-    maxRetries: nonNegative(maxRetries, "maxRetries", DEFAULT_MAX_RETRIES, true),
-    baseDelayMs: nonNegative(options.baseDelayMs, "retry.baseDelayMs", 250),
-    maxDelayMs: nonNegative(options.maxDelayMs, "retry.maxDelayMs", 20_000),
-    maxRetryAfterMs: nonNegative(options.maxRetryAfterMs, "retry.maxRetryAfterMs", 30_000),
+    maxRetries: checkMaxRetries(maxRetries) ?? DEFAULT_MAX_RETRIES,
+    baseDelayMs: delayMs(options.baseDelayMs, "retry.baseDelayMs", 250),
+    maxDelayMs: delayMs(options.maxDelayMs, "retry.maxDelayMs", 20_000),
+    maxRetryAfterMs: delayMs(options.maxRetryAfterMs, "retry.maxRetryAfterMs", 30_000),
     ...(onRetry === undefined ? {} : { onRetry }),
   };
 }

@@ -10,6 +10,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createCoderReviewerGraph } from "../../agents/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
+import {
+  capturedBytes,
+  lsKeys,
+  STANDARD_LS_KEYS,
+  type TracedRun,
+  tracedRuns,
+} from "../helpers/langsmith-runs.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 import { chatModel, startAgentsEndpoint } from "./helpers.js";
 
@@ -30,34 +37,6 @@ afterAll(async () => {
   await local.close();
   await capture.close();
 });
-
-interface TracedRun {
-  id: string;
-  name?: string;
-  run_type?: string;
-  parent_run_id?: string;
-  extra?: { metadata?: Record<string, unknown> };
-}
-
-/** The runs in LangSmith's multipart uploads (`post.<id>`, `patch.<id>`, `post.<id>.extra`, ...). */
-function tracedRuns(server: CaptureServer): Map<string, TracedRun> {
-  const runs = new Map<string, TracedRun>();
-  for (const request of server.requests) {
-    const boundary = /boundary=(\S+)/.exec(String(request.headers["content-type"]))?.[1];
-    if (request.path !== "/runs/multipart" || boundary === undefined) continue;
-    for (const part of request.body.split(`--${boundary}`)) {
-      const name = /name="([^"]+)"/.exec(part)?.[1];
-      const json = part.slice(part.indexOf("\r\n\r\n") + 4).trim();
-      const [, id, field] = /^(?:post|patch)\.([^.]+)(?:\.(\w+))?$/.exec(name ?? "") ?? [];
-      if (id === undefined || json === "") continue;
-      const run = runs.get(id) ?? { id };
-      const value = JSON.parse(json);
-      Object.assign(run, field === undefined ? value : { [field]: value });
-      runs.set(id, run);
-    }
-  }
-  return runs;
-}
 
 describe("LangSmith tracing of the coder/reviewer graph", () => {
   it("names the agents' and tools' runs and tags them with endpoint, component and round, without secrets", async () => {
@@ -98,14 +77,27 @@ describe("LangSmith tracing of the coder/reviewer graph", () => {
     const syntax = named("syntax_check");
     expect(syntax.map((run) => meta(run).round).sort()).toEqual([1, 2]);
     expect(meta(syntax[0])).toMatchObject({ agent: "reviewer", inference_component: "reviewer" });
-    // The models' own runs carry the provider metadata of ChatSageMakerOpenAI.
+    // The models' own runs carry ChatSageMakerOpenAI's metadata: LangChain's standard
+    // ls_* keys only (plus LangChain's own ls_integration), and the SageMaker target.
     const llm = runs.filter((run) => run.run_type === "llm");
     expect(llm.length).toBeGreaterThanOrEqual(9);
-    expect(llm.every((run) => meta(run).endpoint === "agents")).toBe(true);
+    const allowed: string[] = [...STANDARD_LS_KEYS, "ls_integration"];
+    for (const run of llm) {
+      expect(lsKeys(run).filter((key) => !allowed.includes(key))).toEqual([]);
+      expect(meta(run)).toMatchObject({
+        ls_provider: "amazon_sagemaker",
+        ls_model_type: "chat",
+        endpoint: "agents",
+        sagemaker_endpoint: "agents",
+        aws_region: local.region,
+      });
+      expect(["coder", "reviewer"]).toContain(meta(run).sagemaker_inference_component);
+      expect(meta(run).ls_model_name).toBe(meta(run).sagemaker_inference_component);
+    }
+    const components = new Set(llm.map((run) => meta(run).sagemaker_inference_component));
+    expect([...components].sort()).toEqual(["coder", "reviewer"]);
 
-    const everything = capture.requests
-      .map((request) => `${JSON.stringify(request.headers)}${request.body}`)
-      .join("\n");
+    const everything = capturedBytes(capture);
     expect(everything).toContain("celsius_to_fahrenheit");
     expect(everything).not.toContain("sagemaker-api-key-");
     expect(everything).not.toContain(TEST_CREDENTIALS.secretAccessKey);

@@ -8,9 +8,15 @@ import type { AIMessageChunk } from "@langchain/core/messages";
 import { concat } from "@langchain/core/utils/stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenProvider } from "../../src/auth/index.js";
+import { SageMakerOpenAIError } from "../../src/errors.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
-import { ChatSageMakerOpenAI, SageMakerModelError } from "../../src/model/index.js";
+import {
+  ChatSageMakerOpenAI,
+  RequestAbortedError,
+  SageMakerModelError,
+} from "../../src/model/index.js";
 import { chatCompletionBody, startCaptureServer } from "../helpers/capture-server.js";
+import { STANDARD_LS_KEYS } from "../helpers/langsmith-runs.js";
 import { collect, modelFor, startDemoEndpoint, TEST_CREDENTIALS } from "./model-helpers.js";
 
 let local: LocalEndpoint;
@@ -65,6 +71,109 @@ describe("construction", () => {
     }
   });
 
+  it("refuses out-of-range numbers and a missing endpointName, naming the option and what is allowed", () => {
+    const base = { region: "us-west-2", endpointName: "ep", credentials: TEST_CREDENTIALS };
+    const attempts: Array<[Record<string, unknown>, string, string]> = [
+      [
+        { ...base, timeout: -1 },
+        "INVALID_OPTIONS",
+        "timeout must be a whole number of milliseconds from 1 to 2147483647; got -1",
+      ],
+      [
+        { ...base, timeout: 0 },
+        "INVALID_OPTIONS",
+        "timeout must be a whole number of milliseconds from 1 to 2147483647",
+      ],
+      [{ ...base, timeout: 2 ** 31 }, "INVALID_OPTIONS", "from 1 to 2147483647"],
+      [{ ...base, timeout: Number.NaN }, "INVALID_OPTIONS", "got NaN"],
+      [
+        { ...base, configuration: { timeout: -1 } },
+        "INVALID_OPTIONS",
+        "configuration.timeout must be",
+      ],
+      [
+        { ...base, maxRetries: 1e9 },
+        "INVALID_OPTIONS",
+        "maxRetries must be a whole number from 0 to 100; got 1000000000",
+      ],
+      [
+        { ...base, maxRetries: 1.5 },
+        "INVALID_OPTIONS",
+        "maxRetries must be a whole number from 0 to 100",
+      ],
+      [
+        { ...base, retry: { maxDelayMs: 2 ** 31 } },
+        "INVALID_OPTIONS",
+        "retry.maxDelayMs must be a number of milliseconds from 0 to 2147483647",
+      ],
+      [
+        { ...base, credentialsTimeoutMs: 0 },
+        "INVALID_OPTIONS",
+        "credentialsTimeoutMs must be a whole number of milliseconds from 1 to 3600000",
+      ],
+      [
+        { region: "us-west-2", credentials: TEST_CREDENTIALS },
+        "INVALID_ENDPOINT_NAME",
+        "endpointName is missing: pass the name of the SageMaker endpoint. SageMaker names are 1-63",
+      ],
+      [
+        {
+          ...base,
+          tokenProvider: async () => "t",
+          credentials: undefined,
+          credentialsTimeoutMs: 5,
+        },
+        "INVALID_OPTIONS",
+        "credentialsTimeoutMs",
+      ],
+      [
+        {
+          ...base,
+          clock: undefined,
+          tokenExpiresIn: 900,
+          credentialsTimeoutMs: 3_600_000,
+          maxRetries: 100,
+          timeout: 1,
+        },
+        "",
+        "",
+      ],
+    ];
+    for (const [fields, code, message] of attempts) {
+      let caught: unknown;
+      try {
+        new ChatSageMakerOpenAI(fields as never);
+      } catch (error) {
+        caught = error;
+      }
+      if (code === "") {
+        expect(caught, JSON.stringify(fields)).toBeUndefined();
+        continue;
+      }
+      expect(caught, JSON.stringify(fields)).toBeInstanceOf(SageMakerOpenAIError);
+      expect(codeOf(caught), JSON.stringify(fields)).toBe(code);
+      expect((caught as Error).message).toContain(message);
+      expect((caught as Error).message).not.toContain("a undefined");
+    }
+  });
+
+  it("refuses an out-of-range maxRetries or timeout call option with INVALID_OPTIONS before any request", async () => {
+    const before = local.requests.length;
+    const model = modelFor(local);
+    for (const [options, text] of [
+      [{ maxRetries: 1e9 }, "the maxRetries call option must be a whole number from 0 to 100"],
+      [
+        { options: { timeout: -1 } },
+        "the timeout call option must be a whole number of milliseconds",
+      ],
+    ] as const) {
+      const error = await model.invoke("hi", options as never).catch((caught: unknown) => caught);
+      expect(codeOf(error)).toBe("INVALID_OPTIONS");
+      expect((error as Error).message).toContain(text);
+    }
+    expect(local.requests.length).toBe(before);
+  });
+
   it("builds the SageMaker runtime URL from region and names", async () => {
     const model = new ChatSageMakerOpenAI({
       region: "eu-central-1",
@@ -84,11 +193,14 @@ describe("construction", () => {
     const model = modelFor(local, { endpointName: "multi", inferenceComponentName: "general" });
     expect(ChatSageMakerOpenAI.lc_name()).toBe("ChatSageMakerOpenAI");
     expect(model._llmType()).toBe("amazon_sagemaker_openai");
-    const params = model.getLsParams({} as never) as unknown as Record<string, unknown>;
-    expect(params.ls_provider).toBe("amazon_sagemaker");
-    expect(params.ls_model_name).toBe("general");
-    expect(params.sagemaker_endpoint).toBe("multi");
-    expect(params.sagemaker_inference_component).toBe("general");
+    expect(model.getLsParams({ stop: ["END"] } as never)).toEqual({
+      ls_provider: "amazon_sagemaker",
+      ls_model_name: "general",
+      ls_model_type: "chat",
+      ls_temperature: undefined,
+      ls_max_tokens: undefined,
+      ls_stop: ["END"],
+    });
     expect(
       (modelFor(local).getLsParams({} as never) as { ls_model_name?: string }).ls_model_name,
     ).toBe("ep");
@@ -96,6 +208,23 @@ describe("construction", () => {
       (modelFor(local, { model: "qwen3" }).getLsParams({} as never) as { ls_model_name?: string })
         .ls_model_name,
     ).toBe("qwen3");
+  });
+
+  it("reports exactly LangChain's standard LangSmith keys, whatever the settings", () => {
+    const standard = [...STANDARD_LS_KEYS];
+    const model = modelFor(local, {
+      endpointName: "multi",
+      inferenceComponentName: "think",
+      temperature: 0.3,
+      maxTokens: 77,
+    });
+    const params = model.getLsParams({ stop: ["x"] } as never);
+    expect(Object.keys(params).sort()).toEqual(standard);
+    expect(params).toMatchObject({ ls_temperature: 0.3, ls_max_tokens: 77, ls_stop: ["x"] });
+    const bound = model.bindTools([
+      { type: "function", function: { name: "f", parameters: { type: "object", properties: {} } } },
+    ]) as ChatSageMakerOpenAI;
+    expect(Object.keys(bound.getLsParams({} as never)).sort()).toEqual(standard);
   });
 
   it("keeps the class through withConfig and bindTools", () => {
@@ -204,22 +333,25 @@ describe("requests over HTTP", () => {
     const controller = new AbortController();
     const pending = modelFor(local).invoke("slow", { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
-    await expect(pending).rejects.toThrow(/abort/i);
+    const error = await pending.catch((caught: unknown) => caught);
     local.clearFaults();
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(error).toMatchObject({ code: "ABORTED", name: "AbortError", endpointName: "ep" });
+    expect(error).not.toBeInstanceOf(DOMException);
   });
 
   it("stops a stream mid-way when its AbortSignal fires", async () => {
     const controller = new AbortController();
     const stream = await modelFor(local).stream("abort me", { signal: controller.signal });
     const seen: string[] = [];
-    await expect(
-      (async () => {
-        for await (const chunk of stream) {
-          seen.push(String(chunk.content));
-          if (seen.length === 3) controller.abort();
-        }
-      })(),
-    ).rejects.toThrow(/abort/i);
+    const error = await (async () => {
+      for await (const chunk of stream) {
+        seen.push(String(chunk.content));
+        if (seen.length === 3) controller.abort();
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect(codeOf(error)).toBe("ABORTED");
     expect(seen.length).toBe(3);
   });
 
@@ -240,10 +372,13 @@ describe("requests over HTTP", () => {
 
   it("honours a per-call timeout", async () => {
     local.injectFault({ endpoint: "ep", latencyMs: 3_000 });
-    await expect(modelFor(local).invoke("slow", { timeout: 100 })).rejects.toThrow(
-      /abort|timeout/i,
-    );
+    const error = await modelFor(local)
+      .invoke("slow", { timeout: 100 })
+      .catch((caught: unknown) => caught);
     local.clearFaults();
+    // LangChain turns a per-call timeout into an AbortSignal; its reason says it timed out.
+    expect(error).toBeInstanceOf(RequestAbortedError);
+    expect((error as Error).message).toContain("TimeoutError");
   });
 
   it("works with a caller-supplied token provider", async () => {

@@ -5,7 +5,7 @@
  * flat bodies and SageMaker's own messages would otherwise be lost.
  */
 import type { ClientOptions } from "openai";
-import { redactTokens } from "../errors.js";
+import { redactingFetch } from "../client/redacting-fetch.js";
 
 /** The `fetch` signature the OpenAI SDK accepts. */
 export type FetchFunction = NonNullable<ClientOptions["fetch"]>;
@@ -30,13 +30,14 @@ export class ErrorBodies {
 }
 
 /**
- * Wraps `inner` so that every non-2xx body is read once and kept in `bodies`,
- * redacted: the model is reachable by `util.inspect`, and `showHidden` lists
- * a `WeakMap`'s entries.
+ * Wraps `inner` so that every non-2xx body is read once and kept in `bodies`.
+ * Bodies and headers are redacted first (`redactingFetch`): the model is
+ * reachable by `util.inspect`, and `showHidden` lists a `WeakMap`'s entries, keys included.
  */
 export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): FetchFunction {
+  const redacted = redactingFetch(inner);
   return async (url, init) => {
-    const response = await inner(url, init);
+    const response = await redacted(url, init);
     if (response.ok || response.status < 400) return response;
     const text = await response.text();
     const copy = new Response(text, {
@@ -44,7 +45,7 @@ export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): Fetch
       statusText: response.statusText,
       headers: response.headers,
     });
-    bodies.set(copy.headers, redactTokens(text));
+    bodies.set(copy.headers, text);
     return copy;
   };
 }

@@ -152,10 +152,13 @@ describe("ChatSageMakerOpenAI passes on no echoed token", () => {
 
   it("in a SageMakerModelError from an error response, its server fields included", async () => {
     const capture = await echoServer(nested401);
-    const error = await failure(() => model(capture.url).invoke("hi"));
+    const failing = model(capture.url);
+    const error = await failure(() => failing.invoke("hi"));
     expect(error).toBeInstanceOf(SageMakerModelError);
     expect((error as SageMakerModelError).code).toBe("AUTHENTICATION_FAILED");
     expectNoToken(error, tokensSeen(capture), "SageMakerModelError");
+    // Nor does the model keep the echo (error bodies it holds for its messages).
+    expectNoToken(failing, tokensSeen(capture), "model after the error");
   });
 
   it("in a flat (older vLLM) error body", async () => {
@@ -233,4 +236,14 @@ it("package errors keep their cause only redacted", () => {
   expect(error.cause).toBeInstanceOf(TypeError);
   expect(cause.message).toContain(token);
   expectNoToken(error, [token], "SageMakerOpenAIError");
+  // The model error's fields read from a server's headers and body.
+  const modelError = new SageMakerModelError("BAD_REQUEST", "refused", {
+    endpointName: "ep",
+    requestId: token,
+    sagemakerErrorCode: token,
+    serverCode: token,
+    attempts: 1,
+    retryable: false,
+  });
+  expectNoToken(modelError, [token], "SageMakerModelError fields");
 });

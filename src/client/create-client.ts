@@ -14,6 +14,7 @@ import {
 } from "./connection.js";
 import { redactingFetch } from "./redacting-fetch.js";
 import { type RefusedClientOption, refuseClientOptions } from "./refused-options.js";
+import { checkMaxRetries, checkTimeout } from "./request-limits.js";
 import { replayOnStaleSocket } from "./stale-socket.js";
 
 /**
@@ -104,8 +105,9 @@ class SageMakerOpenAI extends OpenAI {
  *
  * Validation is up front: region, names and base URL (`INVALID_REGION`,
  * `REGION_UNRESOLVED`, `INVALID_ENDPOINT_NAME`, `INVALID_INFERENCE_COMPONENT_NAME`,
- * `INVALID_BASE_URL`, `INSECURE_BASE_URL`), token options, and conflicting
- * options (`INVALID_OPTIONS`).
+ * `INVALID_BASE_URL`, `INSECURE_BASE_URL`), token options, `timeout` (whole ms,
+ * 1 to 2,147,483,647) and `maxRetries` (0 to 100), and conflicting options
+ * (`INVALID_OPTIONS`).
  *
  * Clients for several inference components can share one token provider
  * (`tokenProvider`) and one keep-alive connection pool: clients that use
@@ -131,6 +133,9 @@ export function createSageMakerOpenAIClient(options: SageMakerOpenAIClientOption
     );
   }
   refuseClientOptions(options, "createSageMakerOpenAIClient");
+  // The SDK takes any number here: a negative timeout fires at once, a huge retry count never stops.
+  checkTimeout(options.timeout);
+  checkMaxRetries(options.maxRetries);
   // The connection options are settled here; the rest go to the OpenAI SDK as they are.
   const connection = resolveSageMakerConnection(options);
   const openAIOptions = splitConnectionOptions(options).rest;

@@ -1,7 +1,8 @@
 /**
  * `createSageMakerOpenAIClient` when credentials never come: the credentials
  * time limit ends the call with the typed error before any request, the next
- * call asks the provider again, and the option is checked at construction.
+ * call asks the provider again, and the option is checked at construction, as
+ * are `timeout`, `maxRetries` and a missing `endpointName`.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/auth/index.js";
@@ -69,6 +70,26 @@ describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
       }),
     );
     expect(withProvider.code).toBe("INVALID_OPTIONS");
+  });
+
+  it("refuses a timeout or maxRetries out of range, naming the option and the range", () => {
+    const base = { region: "us-west-2", endpointName: "ep" };
+    for (const [extra, text] of [
+      [
+        { timeout: -1 },
+        "timeout must be a whole number of milliseconds from 1 to 2147483647; got -1",
+      ],
+      [{ timeout: 2 ** 31 }, "timeout must be a whole number of milliseconds from 1 to 2147483647"],
+      [{ maxRetries: 1e9 }, "maxRetries must be a whole number from 0 to 100; got 1000000000"],
+      [{ maxRetries: -1 }, "maxRetries must be a whole number from 0 to 100"],
+    ] as const) {
+      const error = thrownBy(() => createSageMakerOpenAIClient({ ...base, ...extra }));
+      expect(error.code).toBe("INVALID_OPTIONS");
+      expect(error.message).toContain(text);
+    }
+    expect(() =>
+      createSageMakerOpenAIClient({ ...base, timeout: 1, maxRetries: 100 }),
+    ).not.toThrow();
   });
 
   it("says that a missing endpointName is missing", () => {

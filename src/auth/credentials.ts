@@ -184,9 +184,10 @@ export function credentialsResolver(
       if (cause === TIMED_OUT) {
         throw new CredentialsError(
           "CREDENTIALS_UNAVAILABLE",
-          `Could not resolve AWS credentials: ${what} did not answer within ${timeoutMs} ms ` +
-            "(credentialsTimeoutMs). Check that it can reach its source (SSO, instance metadata, " +
-            "a credential_process), raise credentialsTimeoutMs if it is only slow, or pass `credentials`.",
+          `Could not resolve AWS credentials: ${what} did not answer within ${timeoutMs} ms. ` +
+            "Check that it can reach its source (SSO, instance metadata, a credential_process); " +
+            "if it is only slow, give it longer (credentialsTimeoutMs, or --credentials-timeout-ms " +
+            "on the command line).",
         );
       }
       const kept = redactedCause(cause);

@@ -66,6 +66,7 @@ describe("sagemaker-openai-agents token with a credential_process that sleeps", 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("error [CREDENTIALS_UNAVAILABLE]");
     expect(run.stderr).toContain("did not answer within 2000 ms");
+    expect(run.stderr).toContain("--credentials-timeout-ms");
     // The credential_process did start, and was still asleep when the command ended.
     const pid = Number(readFileSync(join(dir, "pid"), "utf8").trim());
     expect(() => process.kill(pid, 0)).not.toThrow();

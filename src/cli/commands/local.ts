@@ -34,7 +34,7 @@ profile's region (the order \`token\` follows), else ${FALLBACK_REGION}.
 Without --config it serves the demo model as endpoint "demo", and as the inference
 components "coder" and "reviewer" of endpoint "agents".
 
-  --config FILE          a JSON or YAML config (see the README, section "local")
+  --config FILE          a JSON or YAML config (see docs/local-endpoint.md, "Config")
   --region R             the region tokens must be scoped to (see above)
   --port N               port to listen on, 0..65535 (default: the config's, else a free one)
   --host H               interface to listen on (default 127.0.0.1)

@@ -14,21 +14,23 @@ export const STDIN = "-";
 
 /**
  * `text` trimmed, if it is a task `review` accepts.
- * @param from - where it came from, for the message: `"the task"`, `"stdin"`, `"--task-file notes.txt"`.
+ * @param from - where it came from, for the message: `"stdin"`, `"--task-file notes.txt"`;
+ *   undefined for the command-line argument.
  * @throws {@link UsageError} for an empty task or one over {@link MAX_TASK_CHARS} characters.
  */
-export function checkTask(text: string, from: string): string {
+export function checkTask(text: string, from?: string): string {
   const task = text.trim();
+  const what = from === undefined ? "The task" : `The task from ${from}`;
   if (task === "") {
     throw new UsageError(
-      from === "the task"
+      from === undefined
         ? 'Say what to build: review "Write a function that ...", review - (stdin) or --task-file FILE.'
-        : `The task from ${from} is empty.`,
+        : `${what} is empty.`,
     );
   }
   if (task.length > MAX_TASK_CHARS) {
     throw new UsageError(
-      `The task from ${from} is ${task.length.toLocaleString("en-US")} characters long; ` +
+      `${what} is ${task.length.toLocaleString("en-US")} characters long; ` +
         `the limit is ${MAX_TASK_CHARS.toLocaleString("en-US")}.`,
     );
   }

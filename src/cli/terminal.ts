@@ -120,7 +120,8 @@ export class StatusLine {
     const seconds = Math.floor((Date.now() - this._since) / 1000);
     const line = `${FRAMES[this._frame]} ${this._text}${seconds >= 1 ? ` ${seconds}s` : ""}`;
     // Wider than the terminal would wrap, and the erase would then miss the first row.
-    const width = Math.max(10, (this._stream.columns ?? 80) - 1);
+    // A terminal that does not say its width (0 or unset) gets the usual 80.
+    const width = Math.max(10, (this._stream.columns || 80) - 1);
     const fitted = line.length > width ? `${line.slice(0, width - 1)}…` : line;
     this._stream.write(`${ERASE_LINE}${this._style.dim(fitted)}`);
     this._drawn = true;

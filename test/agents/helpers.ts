@@ -8,7 +8,12 @@ import { onTestFinished } from "vitest";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
-import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
+import type {
+  BackendConfig,
+  ChatBackend,
+  LocalEndpoint,
+  LocalEndpointConfig,
+} from "../../src/local/index.js";
 import { ChatSageMakerOpenAI, type ChatSageMakerOpenAIFields } from "../../src/model/index.js";
 import { startEndpointWithTestCredentials, TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
@@ -33,30 +38,36 @@ export function recordingBackend(
 
 /**
  * Starts a local endpoint with test credentials and endpoint `agents` whose
- * inference components default to the demo `coder` and `reviewer` scripts.
+ * inference components default to the demo `coder` and `reviewer` scripts;
+ * `overrides` replace top-level config keys (e.g. `host`).
  */
 export async function startAgentsEndpoint(
   components: Record<string, BackendConfig> = {},
+  overrides: Partial<LocalEndpointConfig> = {},
 ): Promise<LocalEndpoint> {
   const all: Record<string, BackendConfig> = {
     coder: { type: "demo", script: "coder" },
     reviewer: { type: "demo", script: "reviewer" },
     ...components,
   };
-  return startEndpointWithTestCredentials({
-    [ENDPOINT]: {
-      inferenceComponents: Object.fromEntries(
-        Object.entries(all).map(([name, backend]) => [name, { backend }]),
-      ),
+  return startEndpointWithTestCredentials(
+    {
+      [ENDPOINT]: {
+        inferenceComponents: Object.fromEntries(
+          Object.entries(all).map(([name, backend]) => [name, { backend }]),
+        ),
+      },
     },
-  });
+    overrides,
+  );
 }
 
 /** {@link startAgentsEndpoint}, closed when the current test finishes (call it inside a test). */
 export async function agentsEndpointForTest(
   components: Record<string, BackendConfig> = {},
+  overrides: Partial<LocalEndpointConfig> = {},
 ): Promise<LocalEndpoint> {
-  const local = await startAgentsEndpoint(components);
+  const local = await startAgentsEndpoint(components, overrides);
   onTestFinished(() => local.close());
   return local;
 }

@@ -40,8 +40,10 @@ export interface RunOptions {
 // Runs argv[1:] with stderr on a pseudo-terminal and stdout on a pipe, then prints what
 // each stream received on its own stream and exits with the child's status.
 const PTY_RUNNER = `
-import os, pty, select, subprocess, sys
+import fcntl, os, pty, select, struct, subprocess, sys, termios
 master, slave = pty.openpty()
+# 40 rows, 200 columns: wide enough that a status line is not cut.
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))
 child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
 os.close(slave)
 got = {child.stdout.fileno(): [], master: []}
@@ -75,7 +77,11 @@ export function spawnCli(args: string[], options: RunOptions): ChildProcess {
     env: options.env,
     stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
-  if (options.input !== undefined) child.stdin?.end(options.input);
+  if (options.input !== undefined) {
+    // A CLI may stop reading early (a task over the limit): that is its answer, not an error here.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(options.input);
+  }
   return child;
 }
 

@@ -77,7 +77,7 @@ describe("local and token agree on the region", { timeout: 60_000 }, () => {
 
   it("AWS_REGION wins over the profile for both, and --region over AWS_REGION", async () => {
     const home = tempHomeForTest();
-    const env = { ...cliEnv(home), AWS_REGION: "ap-south-1" };
+    const env: Record<string, string> = { ...cliEnv(home), AWS_REGION: "ap-south-1" };
     writeFileSync(env.AWS_CONFIG_FILE ?? "", "[default]\nregion = eu-central-1\n");
     const [{ banner }, minted] = await Promise.all([
       startLocal(env),

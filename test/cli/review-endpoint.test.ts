@@ -93,20 +93,30 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
     expectOneLine(run.stderr, /nope.*Check the endpoint and inference component names/);
   });
 
-  it("an invalid region: one line, exit 1, before any request", async () => {
+  it("an invalid region: from --region bad usage (exit 2), from AWS_REGION exit 1, before any request", async () => {
     const home = tempHomeForTest();
     const local = await agentsEndpointForTest();
-    for (const args of [
-      ["--region", "us-west-2.evil.com"],
-      ["--endpoint", "agents"],
-    ]) {
-      const run = await runReviewCli(
-        [TASK, "--base-url", local.url, ...args],
-        cliEnv(home, { AWS_REGION: "not a region" }),
-      );
-      expect(run.code).toBe(1);
-      expectOneLine(run.stderr, /^error \[INVALID_REGION\]: /);
-    }
+    const env = cliEnv(home, { AWS_REGION: "not a region" });
+    const flag = await runReviewCli(
+      [TASK, "--base-url", local.url, "--region", "us-west-2.evil.com"],
+      env,
+    );
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(
+        /^Invalid AWS region "us-west-2\.evil\.com" from the --region option: /,
+      ),
+      "See: sagemaker-openai-agents review --help",
+    ]);
+    const fromEnv = await runReviewCli(
+      [TASK, "--base-url", local.url, "--endpoint", "agents"],
+      env,
+    );
+    expect(fromEnv.code).toBe(1);
+    expectOneLine(
+      fromEnv.stderr,
+      /^error \[INVALID_REGION\]: Invalid AWS region "not a region" from the AWS_REGION environment variable/,
+    );
     expect(local.requests).toHaveLength(0);
   });
 
@@ -138,10 +148,24 @@ describe("review against an endpoint", { timeout: 120_000 }, () => {
     expectOneLine(run.stderr, /^error \[CONNECTION_FAILED\]: .*reachable.*--resume [0-9a-f-]{36}$/);
   });
 
-  it("refuses plain http to a host that is not loopback", async () => {
+  it("refuses plain http to a host that is not loopback unless --allow-insecure-http, the flag it names", async () => {
     const home = tempHomeForTest();
     const run = await runReviewCli([TASK, "--base-url", "http://example.com"], cliEnv(home));
-    expect(run.code).toBe(1);
-    expectOneLine(run.stderr, /^error \[INSECURE_BASE_URL\]: /);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("or pass --allow-insecure-http.");
+    expect(run.stderr).not.toContain("allowInsecureHttp");
+    // An endpoint on 0.0.0.0 (all interfaces): not a loopback name, and reachable by it here.
+    const local = await agentsEndpointForTest({}, { host: "0.0.0.0", allowNonLoopback: true });
+    const url = local.url.replace("127.0.0.1", "0.0.0.0");
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const refused = await runReviewCli([TASK, "--base-url", url, "--json"], cliEnv(home));
+    expect(refused.code).toBe(2);
+    const allowed = await runReviewCli(
+      [TASK, "--base-url", url, "--allow-insecure-http", "--json"],
+      cliEnv(home),
+    );
+    expect(allowed.stderr).toBe("");
+    expect(allowed.code).toBe(0);
+    expect(local.requests.length).toBeGreaterThan(0);
   });
 });

@@ -44,7 +44,6 @@ describe("review, offline demo", { timeout: 120_000 }, () => {
       "Verdict: APPROVED",
       "Result: Approved in round 2.",
       "Final code:",
-      "Review (round 2):",
       `Thread ${threadId}`,
     ];
     let at = 0;

@@ -4,8 +4,24 @@
  * and the coder/reviewer one loads offline (no endpoint configured) and runs.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
+
+// The module configures itself from the environment as it loads: no endpoint configured, so
+// it starts the demo endpoint. Loaded with the test file, not inside the test, so the test's
+// time is the graph's run, not loading LangGraph and LangChain (seconds on a loaded machine).
+vi.hoisted(() => {
+  for (const name of [
+    "SAGEMAKER_ENDPOINT_NAME",
+    "SAGEMAKER_BASE_URL",
+    "SAGEMAKER_CODER_COMPONENT",
+  ]) {
+    vi.stubEnv(name, "");
+  }
+});
+
+import * as studio from "../../agents/coder-reviewer/studio.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const config = JSON.parse(readFileSync(`${root}/langgraph.json`, "utf8")) as {
@@ -14,9 +30,8 @@ const config = JSON.parse(readFileSync(`${root}/langgraph.json`, "utf8")) as {
   graphs: Record<string, string>;
 };
 
-let close: (() => Promise<void>) | undefined;
 afterAll(async () => {
-  await close?.();
+  await studio.target.close();
   vi.unstubAllEnvs();
 });
 
@@ -33,24 +48,20 @@ describe("langgraph.json", () => {
   });
 
   it("exposes a compiled coder/reviewer graph that runs offline against the demo endpoint", async () => {
-    for (const name of [
-      "SAGEMAKER_ENDPOINT_NAME",
-      "SAGEMAKER_BASE_URL",
-      "SAGEMAKER_CODER_COMPONENT",
-    ]) {
-      vi.stubEnv(name, "");
-    }
     const [file, name] = (config.graphs.coder_reviewer ?? "").split(":");
-    const module = await import(pathToFileURL(`${root}/${file}`).href);
-    close = () => module.target.close();
-    const graph = module[name ?? ""];
-    expect(Object.keys(graph.getGraph().nodes).sort()).toEqual(
+    // The reference names the module this file loaded, and an export of it.
+    expect(resolve(root, file ?? "")).toBe(
+      fileURLToPath(new URL("../../agents/coder-reviewer/studio.ts", import.meta.url)),
+    );
+    const graph = (studio as Record<string, unknown>)[name ?? ""];
+    expect(graph).toBe(studio.graph);
+    expect(Object.keys(studio.graph.getGraph().nodes).sort()).toEqual(
       ["__end__", "__start__", "coder", "reviewer"].sort(),
     );
-    const result = await graph.invoke({
+    const result = await studio.graph.invoke({
       task: "Write a function that converts Celsius to Fahrenheit.",
     });
     expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
-    expect(module.target.kind).toBe("demo");
+    expect(studio.target.kind).toBe("demo");
   });
 });

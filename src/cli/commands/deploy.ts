@@ -19,6 +19,9 @@ import {
   deployEndpoint,
   formatDeploymentRecord,
   formatSteps,
+  MASKED_VALUE,
+  maskEnvArguments,
+  maskSteps,
   planDeployment,
 } from "../../deploy/index.js";
 import {
@@ -106,7 +109,10 @@ function environment(values: Values): Record<string, string | null> | undefined 
   const env: Record<string, string | null> = {};
   for (const entry of values.env ?? []) {
     const at = entry.indexOf("=");
-    if (at <= 0) throw new UsageError(`--env expects KEY=VALUE, got ${JSON.stringify(entry)}.`);
+    if (at <= 0) {
+      // Not echoed: a value given without its name may well be a token.
+      throw new UsageError('--env expects KEY=VALUE; got a value without "KEY=" (not shown).');
+    }
     if (entry.slice(0, at) === "HF_MODEL_ID") {
       throw new UsageError(
         "--env HF_MODEL_ID=... is not how to pick the model: pass --model-id ORG/NAME.",
@@ -200,7 +206,8 @@ async function run(argv: string[]): Promise<number> {
   if (values["dry-run"] === true) {
     if (values.json === true) {
       const { steps, warnings, record } = planned;
-      process.stdout.write(`${JSON.stringify({ steps, warnings, record }, null, 2)}\n`);
+      const shown = { steps: maskSteps(steps), warnings, record };
+      process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       return 0;
     }
     for (const message of planned.warnings) log({ type: "warning", message });
@@ -212,12 +219,18 @@ async function run(argv: string[]): Promise<number> {
 
   if (values.yes !== true) {
     for (const message of planned.warnings) log({ type: "warning", message });
+    const shownArgv = maskEnvArguments(argv);
     process.stderr.write(
       [
         "Nothing was created. To see every API call it would make:",
-        `  ${suggestCommand(["deploy", ...argv, "--dry-run"])}`,
+        `  ${suggestCommand(["deploy", ...shownArgv, "--dry-run"])}`,
         "To create the resources (billed from the moment they exist until cleaned up):",
-        `  ${suggestCommand(["deploy", ...argv, "--yes"])}`,
+        `  ${suggestCommand(["deploy", ...shownArgv, "--yes"])}`,
+        ...(shownArgv.some((arg, i) => arg !== argv[i])
+          ? [
+              `(Secret --env values are shown as ${MASKED_VALUE}: put yours back before running these.)`,
+            ]
+          : []),
         "",
       ].join("\n"),
     );

@@ -37,8 +37,11 @@ function statOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw unavailable(path, `it cannot be read (${(error as NodeJS.ErrnoException).code})`, error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ENOTDIR")
+      throw unavailable(path, "part of its directory path is a file (ENOTDIR)", error);
+    throw unavailable(path, `it cannot be read (${code})`, error);
   }
 }
 

@@ -1,22 +1,29 @@
 /**
- * The part of `review` that needs LangChain: prepare the models, open the
- * checkpoint store, run or resume the graph with live progress, print the
- * result, and turn any failure into one line (saying how to resume). A resumed
- * run goes back to the target it was started with (`run-target-store.ts`).
+ * The part of `review` that needs LangChain: open the run store (`--state`),
+ * take the thread, prepare the models, run or resume the graph with live
+ * progress, print the result, and turn any failure into one line (saying how
+ * to resume, when something was saved). A resumed run goes back to the target
+ * it was started with; `--list` lists the store's runs.
  */
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
-import type { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
+import { suggestCommand } from "../../src/cli/invocation.js";
+import { colorEnabled, createStyle, type StatusLine } from "../../src/cli/terminal.js";
+import { SageMakerOpenAIError } from "../../src/errors.js";
+import { isPostgresUrl, withoutPassword } from "../checkpoint/postgres.js";
 import { isCoderReviewerEvent } from "../coder-reviewer/events.js";
 import { type CoderReviewerGraph, createCoderReviewerGraph } from "../coder-reviewer/graph.js";
 import type { CoderReviewerStateType } from "../coder-reviewer/state.js";
 import { describeError } from "./describe-error.js";
-import { colorEnabled, createStyle, ProgressPrinter } from "./progress.js";
+import { formatRuns, listedRuns } from "./list-runs.js";
+import { ProgressPrinter } from "./progress.js";
 import { printHeader, printResult } from "./report.js";
+import { resumePoint } from "./resume-point.js";
 import { EXIT, type ReviewIO } from "./run-review.js";
-import { describeTarget, loadRunTarget, sameTarget, saveRunTarget } from "./run-target-store.js";
+import { openRunStore, type RunOutcome, type RunStore, type ThreadLock } from "./run-store.js";
+import { describeTarget, sameTarget } from "./run-target-store.js";
 import { defaultStatePath, type ReviewSettings } from "./settings.js";
-import { openStateStore } from "./state-store.js";
 import { type PreparedTarget, prepareTarget } from "./target.js";
 
 function exitFor(state: CoderReviewerStateType): number {
@@ -28,16 +35,69 @@ async function flushTraces(env: NodeJS.ProcessEnv): Promise<void> {
   if (tracing) await awaitAllCallbacks();
 }
 
-/** Runs (or resumes) the graph for checked `settings`; returns the exit code. */
-export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<number> {
-  let target: PreparedTarget | undefined;
-  let store: SqliteCheckpointSaver | undefined;
-  let threadId: string | undefined;
+/** Errors that refuse what was asked before anything ran: exit 2, like bad usage. */
+const REFUSALS = new Set(["STATE_FILE_UNAVAILABLE", "STATE_DATABASE_UNAVAILABLE", "THREAD_EXISTS"]);
+
+function exitForError(error: unknown): number {
+  return error instanceof SageMakerOpenAIError && REFUSALS.has(error.code)
+    ? EXIT.usage
+    : EXIT.failed;
+}
+
+/** The one line for `error`, with a state URL's password (should any message repeat it) hidden. */
+function errorLine(error: unknown, settings: ReviewSettings): string {
+  return withoutPassword(describeError(error), settings.statePath);
+}
+
+async function hasCheckpoint(store: RunStore, threadId: string): Promise<boolean> {
+  return (await store.saver.getTuple({ configurable: { thread_id: threadId } })) !== undefined;
+}
+
+/** `review --list`: the runs in the store, without creating a state file that is not there. */
+async function listRuns(settings: ReviewSettings, io: ReviewIO): Promise<number> {
+  const json = settings.output === "json";
+  if (!isPostgresUrl(settings.statePath) && !existsSync(settings.statePath)) {
+    io.stdout.write(formatRuns([], json, settings.statePath));
+    return EXIT.approved;
+  }
+  let store: RunStore | undefined;
   try {
+    store = await openRunStore(settings.statePath);
+    io.stdout.write(formatRuns(await listedRuns(store), json, store.location));
+    return EXIT.approved;
+  } catch (error) {
+    io.stderr.write(`${errorLine(error, settings)}\n`);
+    return exitForError(error);
+  } finally {
+    await store?.close();
+  }
+}
+
+/**
+ * Runs (or resumes) the graph for checked `settings`; returns the exit code.
+ * `status` (a terminal's stderr) says what is slow while nothing else prints.
+ */
+export async function runGraph(
+  settings: ReviewSettings,
+  io: ReviewIO,
+  status?: StatusLine,
+): Promise<number> {
+  status?.hide();
+  if (settings.list) return listRuns(settings, io);
+  let target: PreparedTarget | undefined;
+  let store: RunStore | undefined;
+  let lock: ThreadLock | undefined;
+  const threadId = settings.resume ?? settings.thread ?? randomUUID();
+  /** Set once this process drives the run: how it left it, recorded at the end. */
+  let outcome: RunOutcome | undefined;
+  let registered = false;
+  try {
+    store = await openRunStore(settings.statePath);
+    lock = await store.lock(threadId);
+    const record = await store.findRun(threadId);
     let where = settings.target;
     if (settings.resume !== undefined) {
-      store = openStateStore(settings.statePath);
-      const saved = loadRunTarget(store, settings.resume);
+      const saved = record?.target;
       // No endpoint flags or SAGEMAKER_ENDPOINT_NAME reads as the demo: then the run's own target.
       if (saved !== undefined && where.kind === "demo") where = saved;
       else if (saved !== undefined && !sameTarget(saved, where)) {
@@ -47,34 +107,76 @@ export async function runGraph(settings: ReviewSettings, io: ReviewIO): Promise<
         );
         return EXIT.usage;
       }
+    } else if (record !== undefined || (await hasCheckpoint(store, threadId))) {
+      io.stderr.write(
+        `error [THREAD_EXISTS]: ${store.location} already holds a run with thread id ${threadId}; ` +
+          `choose another id, or continue that run with ${suggestCommand(["review", "--resume", threadId, ...stateFlags(settings, store, io.env)], io.env)}\n`,
+      );
+      return EXIT.usage;
     }
-    target = await prepareTarget(where, io.env, settings.maxRetries);
-    store ??= openStateStore(settings.statePath);
+    status?.show(
+      where.kind === "demo"
+        ? "Starting the local demo endpoint…"
+        : "Checking the AWS credentials (minting a token)…",
+    );
+    target = await prepareTarget(where, io.env, settings.maxRetries, settings.allowInsecureHttp);
     const graph = createCoderReviewerGraph({
       coder: target.models.coder,
       reviewer: target.models.reviewer,
       maxRounds: settings.maxRounds,
-      checkpointer: store,
+      checkpointer: store.saver,
     });
-    threadId = settings.resume ?? randomUUID();
-    if (settings.resume === undefined) saveRunTarget(store, threadId, where);
-    return await execute(graph, settings, target, threadId, io);
+    if (settings.resume === undefined) {
+      // Recorded before the first step, so a run killed before it printed anything can be resumed.
+      registered = await store.addRun({
+        threadId,
+        startedAt: new Date().toISOString(),
+        task: settings.task,
+        target: where,
+      });
+    } else if (record !== undefined) {
+      await store.setOutcome(threadId, "running");
+    }
+    outcome = "running";
+    const shown = { ...settings, statePath: store.location };
+    const code = await execute(graph, shown, target, threadId, io, status, record?.task);
+    outcome = code === EXIT.approved || code === EXIT.notApproved ? "finished" : "failed";
+    return code;
   } catch (error) {
+    status?.hide();
     const interrupted = io.signal?.aborted === true;
-    const line = interrupted ? "Interrupted." : describeError(error);
-    const state =
-      settings.statePath === defaultStatePath(io.env) ? "" : ` --state ${settings.statePath}`;
+    if (outcome !== undefined) outcome = interrupted ? "interrupted" : "failed";
+    const line = interrupted ? "Interrupted." : errorLine(error, settings);
+    const saved =
+      store !== undefined &&
+      outcome !== undefined &&
+      (await hasCheckpoint(store, threadId).catch(() => false));
+    if (!saved && registered && store !== undefined) {
+      // Nothing was saved: free the id again rather than keep a run that cannot continue.
+      await store.removeRun(threadId).catch(() => {});
+      registered = false;
+    }
     const resume =
-      threadId === undefined || store === undefined
-        ? ""
-        : ` The run is saved: continue it with sagemaker-openai-agents review --resume ${threadId}${state}`;
+      saved && store !== undefined
+        ? ` The run is saved: continue it with ${suggestCommand(["review", "--resume", threadId, ...stateFlags(settings, store, io.env)], io.env)}`
+        : "";
     io.stderr.write(`${line}${resume}\n`);
-    return interrupted ? EXIT.interrupted : EXIT.failed;
+    return interrupted ? EXIT.interrupted : exitForError(error);
   } finally {
+    status?.hide();
+    if (outcome !== undefined) await store?.setOutcome(threadId, outcome).catch(() => {});
+    await lock?.release().catch(() => {});
     await flushTraces(io.env);
     await target?.close();
-    store?.close();
+    await store?.close();
   }
+}
+
+/** The flags a resume command needs again: where the state is, and a plain-http base URL's opt-in. */
+function stateFlags(settings: ReviewSettings, store: RunStore, env: NodeJS.ProcessEnv): string[] {
+  const flags = settings.statePath === defaultStatePath(env) ? [] : ["--state", store.location];
+  if (settings.allowInsecureHttp) flags.push("--allow-insecure-http");
+  return flags;
 }
 
 async function execute(
@@ -83,46 +185,44 @@ async function execute(
   target: PreparedTarget,
   threadId: string,
   io: ReviewIO,
+  status: StatusLine | undefined,
+  registeredTask: string | undefined,
 ): Promise<number> {
   const config = { configurable: { thread_id: threadId }, signal: io.signal };
   const human = settings.output === "human";
+  const style = createStyle(colorEnabled(io.stdout, io.env));
   let input: { task: string } | null = { task: settings.task ?? "" };
   if (settings.resume !== undefined) {
-    const saved = await graph.getState(config);
-    const values = saved.values as Partial<CoderReviewerStateType>;
-    if (values.task === undefined) {
+    const point = await resumePoint(graph, config, registeredTask);
+    if (point.kind === "unknown") {
       io.stderr.write(
         `error [UNKNOWN_THREAD]: no saved run with thread id ${threadId} in ${settings.statePath}. ` +
-          "Pass the id an earlier run printed, and --state if it used another file.\n",
+          "Pass the id an earlier run printed, and --state if it used another file or database.\n",
       );
       return EXIT.failed;
     }
-    if (saved.next.length === 0) {
-      printResult(
-        io.stdout,
-        settings,
-        threadId,
-        values as CoderReviewerStateType,
-        createStyle(false),
-      );
-      return exitFor(values as CoderReviewerStateType);
+    if (point.kind === "finished") {
+      status?.hide();
+      printResult(io.stdout, settings, threadId, point.state, style);
+      return exitFor(point.state);
     }
-    input = null;
+    input = point.kind === "start" ? { task: point.task } : null;
   }
-  const style = createStyle(colorEnabled(io.stdout, io.env));
+  status?.hide();
   if (human) printHeader(io.stdout, style, settings, target, threadId);
-  const printer = new ProgressPrinter(io.stdout, style, target.labels);
+  // --json and --quiet print nothing while the run goes: only the status line follows it.
+  const printer = new ProgressPrinter(human ? io.stdout : undefined, style, target.labels, status);
   let state: CoderReviewerStateType | undefined;
   try {
     const stream = await graph.stream(input, { ...config, streamMode: ["custom", "values"] });
     for await (const [mode, chunk] of stream) {
       if (mode === "values") state = chunk as CoderReviewerStateType;
-      else if (human && isCoderReviewerEvent(chunk)) printer.handle(chunk);
+      else if (isCoderReviewerEvent(chunk)) printer.handle(chunk);
     }
   } finally {
-    if (human) printer.finish();
+    printer.finish();
   }
   if (state === undefined) throw new Error("The graph produced no state.");
-  printResult(io.stdout, settings, threadId, state, style);
+  printResult(io.stdout, settings, threadId, state, style, printer.printedVerdict);
   return exitFor(state);
 }

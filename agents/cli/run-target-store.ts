@@ -1,17 +1,14 @@
 /**
  * Where each saved `review` run was sent (region, endpoint, components, base
- * URL, or the offline demo), kept next to its checkpoints so `--resume` goes
- * back to the same models instead of whatever the environment says today.
+ * URL, or the offline demo), as the run registry (`run-store.ts`) records it
+ * next to the checkpoints, so `--resume` goes back to the same models instead
+ * of whatever the environment says today.
  *
  * Only those non-secret names are written: the fields are copied one by one,
- * so nothing else a target may carry (now or later) reaches the file.
+ * so nothing else a target may carry (now or later) reaches the store.
  */
 import { ConfigurationError } from "../../src/errors.js";
-import type { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import type { ReviewTarget } from "./settings.js";
-
-const CREATE_TABLE =
-  "CREATE TABLE IF NOT EXISTS review_run_targets (thread_id TEXT PRIMARY KEY, target TEXT NOT NULL)";
 
 /** The stored form: a fixed key order, so equal targets have equal JSON. */
 function storable(target: ReviewTarget): ReviewTarget {
@@ -54,33 +51,17 @@ function parseStored(text: string): ReviewTarget | undefined {
   return storable(v as ReviewTarget);
 }
 
-/** Records where the run `threadId` is sent (its names only, never a credential). */
-export function saveRunTarget(
-  store: SqliteCheckpointSaver,
-  threadId: string,
-  target: ReviewTarget,
-): void {
-  store.db.exec(CREATE_TABLE);
-  store.db
-    .prepare("INSERT OR REPLACE INTO review_run_targets (thread_id, target) VALUES (?, ?)")
-    .run(threadId, JSON.stringify(storable(target)));
+/** The stored form of `target` (JSON of its names only, never a credential). */
+export function targetRecord(target: ReviewTarget): string {
+  return JSON.stringify(storable(target));
 }
 
 /**
- * Where the run `threadId` was sent, or undefined for a run saved before
- * targets were recorded.
+ * The target stored for run `threadId`.
  * @throws {@link ConfigurationError} `STATE_TARGET_UNREADABLE` when the record is damaged.
  */
-export function loadRunTarget(
-  store: SqliteCheckpointSaver,
-  threadId: string,
-): ReviewTarget | undefined {
-  store.db.exec(CREATE_TABLE);
-  const row = store.db
-    .prepare("SELECT target FROM review_run_targets WHERE thread_id = ?")
-    .get(threadId) as { target: string } | undefined;
-  if (row === undefined) return undefined;
-  const target = parseStored(row.target);
+export function parseTargetRecord(text: string, threadId: string): ReviewTarget {
+  const target = parseStored(text);
   if (target === undefined) {
     // Guessing a target here could send a real run's work to the wrong models.
     throw new ConfigurationError(
@@ -93,7 +74,7 @@ export function loadRunTarget(
 
 /** Whether `a` and `b` send the models' requests to the same place. */
 export function sameTarget(a: ReviewTarget, b: ReviewTarget): boolean {
-  return JSON.stringify(storable(a)) === JSON.stringify(storable(b));
+  return targetRecord(a) === targetRecord(b);
 }
 
 /** One phrase for a message: `endpoint agents (coder, reviewer) in us-west-2 via URL`. */

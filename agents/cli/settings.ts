@@ -5,15 +5,25 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { assertSafeBaseURL } from "../../src/addressing/safe-url.js";
 import { resolveRegion } from "../../src/auth/region.js";
-import { parseCommandLine, UsageError, wholeNumberOption } from "../../src/cli/args.js";
+import {
+  checkFlag,
+  nameProblem,
+  parseCommandLine,
+  UsageError,
+  wholeNumberOption,
+} from "../../src/cli/args.js";
+import { suggestCommand } from "../../src/cli/invocation.js";
+import { ValidationError } from "../../src/errors.js";
 import {
   DEFAULT_MAX_ROUNDS,
   DEMO_CODER_COMPONENT,
   DEMO_ENDPOINT,
   DEMO_REVIEWER_COMPONENT,
-  MAX_TASK_CHARS,
 } from "../coder-reviewer/constants.js";
+import { checkRunFlags } from "./state-options.js";
+import { checkTask, STDIN } from "./task-input.js";
 
 export { UsageError };
 
@@ -36,14 +46,22 @@ export type OutputMode = "human" | "json" | "quiet";
 /** Everything `review` runs with. */
 export interface ReviewSettings {
   help: boolean;
-  /** The task (positional arguments joined), unless resuming. */
+  /** The task given as the argument, unless resuming or reading it from {@link taskFile}. */
   task: string | undefined;
+  /** Where to read the task from (`--task-file PATH`, or `-` for stdin: `review -`). */
+  taskFile: string | undefined;
+  /** `--allow-insecure-http`: `--base-url` may be plain http to a host other than this machine. */
+  allowInsecureHttp: boolean;
   /** The thread to resume. */
   resume: string | undefined;
+  /** `--thread ID`: the id a new run is saved under (a new UUID when not given). */
+  thread: string | undefined;
+  /** `--list`: list the saved runs instead of running. */
+  list: boolean;
   target: ReviewTarget;
   maxRounds: number;
   maxRetries: number | undefined;
-  /** The SQLite file that holds the checkpoints. */
+  /** Where the runs are saved: an SQLite file, or a `postgresql://` URL (may hold a password: never print it). */
   statePath: string;
   output: OutputMode;
 }
@@ -58,15 +76,19 @@ function parse(argv: string[]) {
   return parseCommandLine(
     argv,
     {
-      region: { type: "string" },
-      endpoint: { type: "string" },
-      "coder-component": { type: "string" },
-      "reviewer-component": { type: "string" },
-      "base-url": { type: "string" },
-      "max-rounds": { type: "string" },
-      "max-retries": { type: "string" },
-      state: { type: "string" },
-      resume: { type: "string" },
+      region: { type: "string", accepts: "an AWS region name such as us-west-2" },
+      endpoint: { type: "string", accepts: "a SageMaker endpoint name" },
+      "coder-component": { type: "string", accepts: "an inference component name" },
+      "reviewer-component": { type: "string", accepts: "an inference component name" },
+      "base-url": { type: "string", accepts: "a URL such as https://vpce.example.com" },
+      "allow-insecure-http": { type: "boolean" },
+      "task-file": { type: "string", accepts: 'a file holding the task ("-": standard input)' },
+      "max-rounds": { type: "string", accepts: "a whole number from 1 to 20" },
+      "max-retries": { type: "string", accepts: "a whole number from 0 to 10" },
+      state: { type: "string", accepts: "a file or a postgresql:// URL for the saved runs" },
+      resume: { type: "string", accepts: "a thread id an earlier run printed" },
+      thread: { type: "string", accepts: "an id for the new run (letters, digits, . _ -)" },
+      list: { type: "boolean" },
       json: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
@@ -86,6 +108,32 @@ export interface TargetFlags {
   "coder-component"?: string | undefined;
   "reviewer-component"?: string | undefined;
   "base-url"?: string | undefined;
+  "allow-insecure-http"?: boolean | undefined;
+}
+
+/**
+ * A SageMaker name from its flag, else its environment variable, checked against
+ * SageMaker's naming rule and, when wrong, reported under the name the user gave it.
+ * @throws {@link UsageError} for a bad flag value; `INVALID_ENDPOINT_NAME` /
+ *   `INVALID_INFERENCE_COMPONENT_NAME` for a bad environment value.
+ */
+function nameSetting(
+  flagValue: string | undefined,
+  flag: string,
+  env: NodeJS.ProcessEnv,
+  variable: string,
+  kind: "endpoint" | "inference component",
+): string | undefined {
+  const fromFlag = nonEmpty(flagValue);
+  const value = fromFlag ?? nonEmpty(env[variable]);
+  const message =
+    value === undefined
+      ? undefined
+      : nameProblem(value, fromFlag === undefined ? variable : flag, kind);
+  if (message === undefined) return value;
+  if (fromFlag !== undefined) throw new UsageError(message);
+  const code = kind === "endpoint" ? "INVALID_ENDPOINT_NAME" : "INVALID_INFERENCE_COMPONENT_NAME";
+  throw new ValidationError(code, message);
 }
 
 /**
@@ -96,10 +144,36 @@ export interface TargetFlags {
  */
 export function readTarget(values: TargetFlags, env: NodeJS.ProcessEnv): ReviewTarget {
   const baseURL = nonEmpty(values["base-url"]);
-  const endpointName = nonEmpty(values.endpoint) ?? nonEmpty(env.SAGEMAKER_ENDPOINT_NAME);
-  const coder = nonEmpty(values["coder-component"]) ?? nonEmpty(env.SAGEMAKER_CODER_COMPONENT);
-  const reviewer =
-    nonEmpty(values["reviewer-component"]) ?? nonEmpty(env.SAGEMAKER_REVIEWER_COMPONENT);
+  if (baseURL !== undefined) {
+    checkFlag(() =>
+      assertSafeBaseURL(baseURL, {
+        option: "--base-url",
+        allowInsecureHttp: values["allow-insecure-http"] === true,
+        insecureOptIn: "--allow-insecure-http",
+      }),
+    );
+  }
+  const endpointName = nameSetting(
+    values.endpoint,
+    "--endpoint",
+    env,
+    "SAGEMAKER_ENDPOINT_NAME",
+    "endpoint",
+  );
+  const coder = nameSetting(
+    values["coder-component"],
+    "--coder-component",
+    env,
+    "SAGEMAKER_CODER_COMPONENT",
+    "inference component",
+  );
+  const reviewer = nameSetting(
+    values["reviewer-component"],
+    "--reviewer-component",
+    env,
+    "SAGEMAKER_REVIEWER_COMPONENT",
+    "inference component",
+  );
   if (endpointName === undefined && baseURL === undefined) {
     if (coder !== undefined || reviewer !== undefined || values.region !== undefined) {
       throw new UsageError(
@@ -111,13 +185,13 @@ export function readTarget(values: TargetFlags, env: NodeJS.ProcessEnv): ReviewT
   }
   // Against a local endpoint or proxy with no names given, assume the demo's layout.
   const defaults = endpointName === undefined;
+  const flagRegion = nonEmpty(values.region);
   const region =
-    baseURL !== undefined &&
-    values.region === undefined &&
-    !env.AWS_REGION &&
-    !env.AWS_DEFAULT_REGION
+    baseURL !== undefined && flagRegion === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION
       ? "us-west-2"
-      : resolveRegion(nonEmpty(values.region), env);
+      : flagRegion === undefined
+        ? resolveRegion(undefined, env, "--region")
+        : checkFlag(() => resolveRegion(flagRegion, env, "--region"));
   const coderComponent = coder ?? (defaults ? DEMO_CODER_COMPONENT : undefined);
   const reviewerComponent = reviewer ?? (defaults ? DEMO_REVIEWER_COMPONENT : undefined);
   return {
@@ -138,41 +212,69 @@ export function readTarget(values: TargetFlags, env: NodeJS.ProcessEnv): ReviewT
 export function readSettings(argv: string[], env: NodeJS.ProcessEnv): ReviewSettings {
   const { values, positionals } = parse(argv);
   const help = values.help === true;
-  const task = positionals.join(" ").trim();
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `review takes the task as one argument; got ${positionals.length}. ` +
+        `Quote it: ${suggestCommand(["review", positionals.join(" ")], env)}`,
+    );
+  }
+  const [taskArgument] = positionals;
+  const flagFile = values["task-file"];
+  if (flagFile !== undefined && taskArgument !== undefined) {
+    throw new UsageError("Give the task as an argument or with --task-file, not both.");
+  }
+  const taskFile = taskArgument === STDIN ? STDIN : flagFile;
+  const given = taskArgument !== undefined || taskFile !== undefined;
   const resume = nonEmpty(values.resume);
+  const thread = nonEmpty(values.thread);
+  const list = values.list === true;
+  const statePath = nonEmpty(values.state) ?? defaultStatePath(env);
+  let task: string | undefined;
   if (!help) {
-    if (resume === undefined && task === "") {
-      throw new UsageError(
-        'Say what to build: sagemaker-openai-agents review "Write a function that ..."',
-      );
-    }
-    if (resume !== undefined && task !== "") {
+    checkRunFlags({
+      state: statePath,
+      thread,
+      resume,
+      list,
+      taskGiven: given,
+      quiet: values.quiet === true,
+    });
+  }
+  if (!help && !list) {
+    if (resume !== undefined && given) {
       throw new UsageError(
         "--resume continues a saved run with its own task; give no task with it.",
       );
     }
-    if (task.length > MAX_TASK_CHARS) {
-      throw new UsageError(
-        `The task is ${task.length} characters long; the limit is ${MAX_TASK_CHARS}.`,
-      );
-    }
-    if (resume !== undefined && !/^[\w.-]{1,128}$/.test(resume)) {
-      throw new UsageError("--resume takes a thread id as printed by an earlier run.");
-    }
+    if (resume === undefined && taskFile === undefined) task = checkTask(taskArgument ?? "");
+    if (taskFile === "") throw new UsageError("--task-file needs a file name (or - for stdin).");
   }
   if (values.json === true && values.quiet === true) {
     throw new UsageError("Choose one of --json and --quiet.");
   }
+  if (
+    values["allow-insecure-http"] === true &&
+    values["base-url"] === undefined &&
+    resume === undefined
+  ) {
+    throw new UsageError(
+      "--allow-insecure-http applies to --base-url (or a resumed run that used one).",
+    );
+  }
   return {
     help,
-    task: task === "" ? undefined : task,
+    task,
+    taskFile,
+    allowInsecureHttp: values["allow-insecure-http"] === true,
     resume,
-    target: help ? { kind: "demo" } : readTarget(values, env),
+    thread,
+    list,
+    target: help || list ? { kind: "demo" } : readTarget(values, env),
     maxRounds:
       wholeNumberOption(values["max-rounds"], "--max-rounds", { min: 1, max: 20 }) ??
       DEFAULT_MAX_ROUNDS,
     maxRetries: wholeNumberOption(values["max-retries"], "--max-retries", { min: 0, max: 10 }),
-    statePath: nonEmpty(values.state) ?? defaultStatePath(env),
+    statePath,
     output: values.json === true ? "json" : values.quiet === true ? "quiet" : "human",
   };
 }

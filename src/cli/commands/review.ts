@@ -30,14 +30,22 @@ function claimStdout(): { out: TerminalStream; release: () => void } {
   return { out, release };
 }
 
+/** How long after a Ctrl-C the same signal counts as a repeat of it rather than a second Ctrl-C. */
+const REPEATED_SIGNAL_MS = 1000;
+
 const command: Command = {
   async run(argv: string[]): Promise<number> {
     const controller = new AbortController();
-    let interrupts = 0;
+    let firstInterrupt: number | undefined;
     const onInterrupt = (): void => {
-      interrupts += 1;
-      // The first Ctrl-C stops the run cleanly (it stays resumable); a second one does not wait.
-      if (interrupts > 1) process.exit(130);
+      const now = Date.now();
+      // Under `npm start` one Ctrl-C arrives several times: from the terminal, then relayed by npm and
+      // by tsx (which re-sends it when this process is slow to acknowledge). Repeats within a second
+      // are that one Ctrl-C; exiting on them lost the resume hint.
+      if (firstInterrupt !== undefined && now - firstInterrupt < REPEATED_SIGNAL_MS) return;
+      // The first Ctrl-C stops the run cleanly (it stays resumable); a later one does not wait.
+      if (firstInterrupt !== undefined) process.exit(130);
+      firstInterrupt = now;
       controller.abort();
     };
     process.on("SIGINT", onInterrupt);

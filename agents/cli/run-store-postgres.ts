@@ -1,0 +1,176 @@
+/**
+ * The run store in PostgreSQL: LangGraph's `PostgresSaver` tables plus
+ * `review_runs` (the registry). A thread's lock is a session advisory lock
+ * held on a connection of its own for as long as the run goes: the server
+ * drops it the moment that connection ends, however the process ended.
+ */
+import type pg from "pg";
+import {
+  databaseUnavailable,
+  displayLocation,
+  openPostgresCheckpointDatabase,
+} from "../checkpoint/postgres.js";
+import {
+  type RunOutcome,
+  type RunRecord,
+  type RunStore,
+  type ThreadLock,
+  threadBusy,
+} from "./run-store.js";
+import { parseTargetRecord, targetRecord } from "./run-target-store.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS review_runs (
+  thread_id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  task TEXT,
+  target TEXT,
+  outcome TEXT NOT NULL
+)`;
+
+/** The advisory lock key text of a thread (hashed to 64 bits by the server). */
+function lockKey(threadId: string): string {
+  return `sagemaker-openai-agents review thread ${threadId}`;
+}
+
+interface RunRow {
+  thread_id: string;
+  started_at: string;
+  task: string | null;
+  target: string | null;
+  outcome: string;
+}
+
+/**
+ * Opens the run store in the database at `url` (tables created on first use).
+ * @throws {@link ConfigurationError} `STATE_DATABASE_UNAVAILABLE`.
+ */
+export async function openPostgresRunStore(url: string): Promise<RunStore> {
+  const database = await openPostgresCheckpointDatabase(url, async (client) => {
+    await client.query(SCHEMA);
+  });
+  const { pool } = database;
+  const { default: pgModule } = await import("pg");
+  /** The connections holding this process's thread locks. */
+  const held = new Map<string, pg.Client>();
+
+  const toRecord = (row: RunRow): RunRecord => ({
+    threadId: row.thread_id,
+    startedAt: row.started_at,
+    task: row.task ?? undefined,
+    target: row.target === null ? undefined : parseTargetRecord(row.target, row.thread_id),
+    outcome: row.outcome as RunOutcome,
+  });
+
+  const store: RunStore = {
+    kind: "postgres",
+    location: displayLocation(url),
+    saver: database.saver,
+
+    async lock(threadId: string): Promise<ThreadLock> {
+      const client = new pgModule.Client({ connectionString: url });
+      client.on("error", () => {});
+      let rows: { ok: boolean }[];
+      try {
+        await client.connect();
+        ({ rows } = await client.query<{ ok: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok",
+          [lockKey(threadId)],
+        ));
+      } catch (error) {
+        await client.end().catch(() => {});
+        throw databaseUnavailable(url, error);
+      }
+      if (rows[0]?.ok !== true) {
+        await client.end();
+        throw threadBusy(threadId, "another session of this database");
+      }
+      held.set(threadId, client);
+      return {
+        async release() {
+          if (held.get(threadId) !== client) return;
+          held.delete(threadId);
+          // Ending the session releases its advisory locks.
+          await client.end().catch(() => {});
+        },
+      };
+    },
+
+    async isLocked(threadId: string): Promise<boolean> {
+      if (held.has(threadId)) return false;
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query<{ ok: boolean }>(
+          "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok",
+          [lockKey(threadId)],
+        );
+        if (rows[0]?.ok !== true) return true;
+        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [
+          lockKey(threadId),
+        ]);
+        return false;
+      } finally {
+        client.release();
+      }
+    },
+
+    async findRun(threadId: string): Promise<RunRecord | undefined> {
+      const { rows } = await pool.query<RunRow>("SELECT * FROM review_runs WHERE thread_id = $1", [
+        threadId,
+      ]);
+      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+    },
+
+    async addRun(record): Promise<boolean> {
+      const result = await pool.query(
+        `INSERT INTO review_runs (thread_id, started_at, task, target, outcome)
+         VALUES ($1, $2, $3, $4, 'running') ON CONFLICT (thread_id) DO NOTHING`,
+        [
+          record.threadId,
+          record.startedAt,
+          record.task ?? null,
+          record.target === undefined ? null : targetRecord(record.target),
+        ],
+      );
+      return result.rowCount === 1;
+    },
+
+    async removeRun(threadId: string): Promise<void> {
+      await pool.query("DELETE FROM review_runs WHERE thread_id = $1", [threadId]);
+    },
+
+    async setOutcome(threadId: string, outcome: RunOutcome): Promise<void> {
+      await pool.query("UPDATE review_runs SET outcome = $1 WHERE thread_id = $2", [
+        outcome,
+        threadId,
+      ]);
+    },
+
+    async runs(): Promise<RunRecord[]> {
+      const records = (await pool.query<RunRow>("SELECT * FROM review_runs")).rows.map(toRecord);
+      const known = new Set(records.map((r) => r.threadId));
+      const { rows } = await pool.query<{ thread_id: string; first_ts: string | null }>(
+        `SELECT DISTINCT ON (thread_id) thread_id, checkpoint->>'ts' AS first_ts
+         FROM checkpoints WHERE checkpoint_ns = '' ORDER BY thread_id, checkpoint_id ASC`,
+      );
+      for (const row of rows) {
+        if (known.has(row.thread_id)) continue;
+        records.push({
+          threadId: row.thread_id,
+          startedAt: row.first_ts ?? "",
+          task: undefined,
+          target: undefined,
+          outcome: "interrupted",
+        });
+      }
+      return records;
+    },
+
+    async close(): Promise<void> {
+      for (const client of held.values()) await client.end().catch(() => {});
+      held.clear();
+      await database.close();
+    },
+  };
+  return store;
+}

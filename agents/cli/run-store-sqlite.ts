@@ -1,0 +1,206 @@
+/**
+ * The run store in an SQLite file: {@link SqliteCheckpointSaver}'s tables plus
+ * `review_runs` (the registry) and `review_run_locks` (which process drives
+ * which thread). SQLite has no lock that dies with its owner, so a lock row
+ * names its process (pid and host): a row whose process is gone (killed,
+ * crashed) is taken over, one whose process lives is `THREAD_BUSY`.
+ */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { openSqliteStateFile } from "../checkpoint/sqlite-file.js";
+import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
+import {
+  type RunOutcome,
+  type RunRecord,
+  type RunStore,
+  type ThreadLock,
+  threadBusy,
+} from "./run-store.js";
+import { parseTargetRecord, targetRecord } from "./run-target-store.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS review_runs (
+  thread_id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  task TEXT,
+  target TEXT,
+  outcome TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS review_run_locks (
+  thread_id TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  token TEXT NOT NULL
+);`;
+
+interface RunRow {
+  thread_id: string;
+  started_at: string;
+  task: string | null;
+  target: string | null;
+  outcome: string;
+}
+
+interface LockRow {
+  pid: number;
+  host: string;
+  token: string;
+}
+
+/** Whether process `pid` on this host is alive (a process of another user counts). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function holderAlive(row: LockRow): boolean {
+  // A process on another host cannot be checked from here: its lock stands.
+  return row.host !== hostname() || processAlive(row.pid);
+}
+
+/**
+ * Opens (creating, 0600) the run store at `path`.
+ * @throws {@link ConfigurationError} `STATE_FILE_UNAVAILABLE` (see `openSqliteStateFile`).
+ */
+export async function openSqliteRunStore(path: string): Promise<RunStore> {
+  const saver = new SqliteCheckpointSaver(await openSqliteStateFile(path));
+  const db = saver.db;
+  // The saver's tables first (it also turns on WAL), then ours, so a new file holds them all at once.
+  saver.setup();
+  db.exec(SCHEMA);
+  const legacyTargets =
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_run_targets'")
+      .get() !== undefined;
+
+  const toRecord = (row: RunRow): RunRecord => ({
+    threadId: row.thread_id,
+    startedAt: row.started_at,
+    task: row.task ?? undefined,
+    target: row.target === null ? undefined : parseTargetRecord(row.target, row.thread_id),
+    outcome: row.outcome as RunOutcome,
+  });
+
+  const lockRow = (threadId: string) =>
+    db.prepare("SELECT pid, host, token FROM review_run_locks WHERE thread_id = ?").get(threadId) as
+      | LockRow
+      | undefined;
+
+  const store: RunStore = {
+    kind: "sqlite",
+    location: path,
+    saver,
+
+    async lock(threadId: string): Promise<ThreadLock> {
+      const token = randomUUID();
+      const take = db.transaction(() => {
+        const held = lockRow(threadId);
+        if (held !== undefined && holderAlive(held)) {
+          throw threadBusy(threadId, `process ${held.pid} on host ${held.host}`);
+        }
+        db.prepare(
+          "INSERT OR REPLACE INTO review_run_locks (thread_id, pid, host, token) VALUES (?, ?, ?, ?)",
+        ).run(threadId, process.pid, hostname(), token);
+      });
+      // IMMEDIATE: the check and the insert happen under SQLite's write lock, so two processes cannot both pass.
+      take.immediate();
+      return {
+        async release() {
+          if (!db.open) return;
+          db.prepare("DELETE FROM review_run_locks WHERE thread_id = ? AND token = ?").run(
+            threadId,
+            token,
+          );
+        },
+      };
+    },
+
+    async isLocked(threadId: string): Promise<boolean> {
+      const held = lockRow(threadId);
+      return (
+        held !== undefined &&
+        holderAlive(held) &&
+        !(held.pid === process.pid && held.host === hostname())
+      );
+    },
+
+    async findRun(threadId: string): Promise<RunRecord | undefined> {
+      const row = db.prepare("SELECT * FROM review_runs WHERE thread_id = ?").get(threadId) as
+        | RunRow
+        | undefined;
+      if (row !== undefined) return toRecord(row);
+      if (!legacyTargets) return undefined;
+      // Runs saved before the registry existed recorded only their target.
+      const legacy = db
+        .prepare("SELECT target FROM review_run_targets WHERE thread_id = ?")
+        .get(threadId) as { target: string } | undefined;
+      if (legacy === undefined) return undefined;
+      return {
+        threadId,
+        startedAt: "",
+        task: undefined,
+        target: parseTargetRecord(legacy.target, threadId),
+        outcome: "interrupted",
+      };
+    },
+
+    async addRun(record): Promise<boolean> {
+      const result = db
+        .prepare(
+          "INSERT OR IGNORE INTO review_runs (thread_id, started_at, task, target, outcome) VALUES (?, ?, ?, ?, 'running')",
+        )
+        .run(
+          record.threadId,
+          record.startedAt,
+          record.task ?? null,
+          record.target === undefined ? null : targetRecord(record.target),
+        );
+      return result.changes === 1;
+    },
+
+    async removeRun(threadId: string): Promise<void> {
+      db.prepare("DELETE FROM review_runs WHERE thread_id = ?").run(threadId);
+    },
+
+    async setOutcome(threadId: string, outcome: RunOutcome): Promise<void> {
+      db.prepare("UPDATE review_runs SET outcome = ? WHERE thread_id = ?").run(outcome, threadId);
+    },
+
+    async runs(): Promise<RunRecord[]> {
+      const records = (db.prepare("SELECT * FROM review_runs").all() as RunRow[]).map(toRecord);
+      const known = new Set(records.map((r) => r.threadId));
+      const others = db
+        .prepare(
+          "SELECT thread_id, MIN(checkpoint_id) AS first FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id",
+        )
+        .all() as { thread_id: string; first: string }[];
+      for (const other of others) {
+        if (known.has(other.thread_id)) continue;
+        const first = await saver.getTuple({
+          configurable: {
+            thread_id: other.thread_id,
+            checkpoint_ns: "",
+            checkpoint_id: other.first,
+          },
+        });
+        records.push({
+          threadId: other.thread_id,
+          startedAt: first?.checkpoint.ts ?? "",
+          task: undefined,
+          target: undefined,
+          outcome: "interrupted",
+        });
+      }
+      return records;
+    },
+
+    async close(): Promise<void> {
+      if (db.open) saver.close();
+    },
+  };
+  return store;
+}

@@ -93,6 +93,22 @@ class SageMakerOpenAI extends OpenAI {
     }
   }
 
+  /**
+   * A copy with other SDK options. The refused options, and `baseURL` (which
+   * `createSageMakerOpenAIClient` validates), are refused here too
+   * (`INVALID_OPTIONS`): make another client to change the target.
+   */
+  override withOptions(options: Partial<ClientOptions>): this {
+    refuseClientOptions(options, "withOptions");
+    if (options.baseURL !== undefined) {
+      throw invalidOptions(
+        "withOptions cannot change baseURL: create another client with createSageMakerOpenAIClient, " +
+          "which validates the target.",
+      );
+    }
+    return super.withOptions(options);
+  }
+
   /** A summary without secrets; the SDK's object graph is circular anyway. */
   toJSON(): { client: string; baseURL: string } {
     return { client: "SageMakerOpenAI", baseURL: this.baseURL };

@@ -90,6 +90,19 @@ describe("createSageMakerOpenAIClient", () => {
   });
 });
 
+describe("withOptions on the client", () => {
+  it.each(["apiKey", "organization", "adminAPIKey", "baseURL"] as const)(
+    "refuses %s, which would change the token or the target",
+    (option) => {
+      const client = createSageMakerOpenAIClient(target());
+      const value = option === "baseURL" ? "http://example.com" : "sk-x";
+      const error = refusal(() => client.withOptions({ [option]: value }));
+      expect(error.code).toBe("INVALID_OPTIONS");
+      expect(error.message).toContain(option);
+    },
+  );
+});
+
 describe("clients built on it refuse the same options", () => {
   it.each(["organization", "project", "adminAPIKey", "webhookSecret", "dataResidency"] as const)(
     "ChatSageMakerOpenAI with configuration.%s",

@@ -6,9 +6,6 @@
 import { isLoopbackHost } from "../../addressing/safe-url.js";
 import { resolveRegion } from "../../auth/region.js";
 import { SageMakerOpenAIError } from "../../errors.js";
-import { loadLocalEndpointConfig } from "../../local/config-file.js";
-import { defaultLocalEndpointConfig } from "../../local/default-config.js";
-import { startLocalEndpoint } from "../../local/server.js";
 import {
   checkFlag,
   parseCommandLine,
@@ -99,6 +96,13 @@ const command: Command = {
       return usageErrorExit(error, "local");
     }
 
+    // The endpoint (zod schemas, the demo model) loads only now: `local --help` and a typo stay instant.
+    const [{ loadLocalEndpointConfig }, { defaultLocalEndpointConfig }, { startLocalEndpoint }] =
+      await Promise.all([
+        import("../../local/config-file.js"),
+        import("../../local/default-config.js"),
+        import("../../local/server.js"),
+      ]);
     const config =
       values.config === undefined
         ? defaultLocalEndpointConfig()

@@ -6,6 +6,7 @@
  */
 import { sagemakerOpenAIBaseURL } from "../addressing/base-url.js";
 import type { CredentialsSource } from "../auth/credentials.js";
+import { checkExpiresIn } from "../auth/options.js";
 import { resolveRegion } from "../auth/region.js";
 import {
   createTokenProvider,
@@ -142,7 +143,10 @@ export function resolveSageMakerConnection(
       (internals.createTokenProvider ?? createTokenProvider)({
         region,
         ...(credentials === undefined ? {} : { credentials }),
-        ...(tokenExpiresIn === undefined ? {} : { expiresIn: tokenExpiresIn }),
+        // Checked here so the message names the option the caller gave, not the provider's `expiresIn`.
+        ...(tokenExpiresIn === undefined
+          ? {}
+          : { expiresIn: checkExpiresIn(tokenExpiresIn, "tokenExpiresIn") }),
         ...(tokenRefresh === undefined ? {} : { mode: tokenRefresh }),
         ...(credentialsTimeoutMs === undefined ? {} : { credentialsTimeoutMs }),
       }),

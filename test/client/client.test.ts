@@ -252,6 +252,17 @@ describe("createSageMakerOpenAIClient validation", () => {
     ).toThrow(expect.objectContaining({ code }));
   });
 
+  it("names tokenExpiresIn, the option given, when it is out of range", () => {
+    expect(() =>
+      createSageMakerOpenAIClient({
+        region: "us-west-2",
+        endpointName: "ep",
+        credentials,
+        tokenExpiresIn: 0,
+      }),
+    ).toThrow(/^tokenExpiresIn must be a whole number of seconds from 1 to 43200; got 0\.$/);
+  });
+
   it("builds the real SageMaker URL when no baseURL is given", () => {
     const client = createSageMakerOpenAIClient({
       region: "cn-northwest-1",

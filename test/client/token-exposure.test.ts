@@ -111,6 +111,9 @@ describe("no object the package returns holds a token", () => {
     await streamed.text;
     expect(tokens).toHaveLength(2);
     expectNoToken(sagemaker, tokens, "AI SDK provider");
-    expectNoToken(model, tokens, "AI SDK model");
+    // The model holds a zod schema whose getters build new objects at every level: inspecting
+    // it without a depth limit renders until Node's 128 MB budget (seconds) and then drops it.
+    // The walk still reads every property and getter; the rendering stops at depth 8.
+    expectNoToken(model, tokens, "AI SDK model", 8);
   });
 });

@@ -68,13 +68,16 @@ function read(node: object, key: PropertyKey): unknown {
   }
 }
 
-/** Every way a test can show `value`: deep inspect (getters, hidden), JSON, String. */
-export function renderings(value: unknown): string[] {
+/**
+ * Every way a test can show `value`: deep inspect (getters, hidden, to `depth`,
+ * unlimited by default), JSON, String.
+ */
+export function renderings(value: unknown, depth = Number.POSITIVE_INFINITY): string[] {
   const shown = [
     inspect(value, {
       getters: true,
       showHidden: true,
-      depth: Number.POSITIVE_INFINITY,
+      depth,
       maxArrayLength: Number.POSITIVE_INFINITY,
       maxStringLength: Number.POSITIVE_INFINITY,
     }),
@@ -96,11 +99,18 @@ export function renderings(value: unknown): string[] {
 /**
  * Asserts that no piece of any of `tokens` (see {@link tokenPieces}), and no
  * unredacted `sagemaker-api-key-…`, can be seen in or reached from `value`.
+ * `inspectDepth` bounds only the `util.inspect` rendering; the walk over
+ * properties and getters always goes everywhere.
  */
-export function expectNoToken(value: unknown, tokens: readonly string[], label: string): void {
+export function expectNoToken(
+  value: unknown,
+  tokens: readonly string[],
+  label: string,
+  inspectDepth = Number.POSITIVE_INFINITY,
+): void {
   expect(tokens.length, "the test saw at least one token").toBeGreaterThan(0);
   const pieces = tokens.flatMap(tokenPieces);
-  const texts = [...renderings(value), ...reachableStrings(value)];
+  const texts = [...renderings(value, inspectDepth), ...reachableStrings(value)];
   for (const text of texts) {
     for (const piece of pieces) {
       const at = text.indexOf(piece);

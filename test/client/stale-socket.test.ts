@@ -11,7 +11,7 @@ import OpenAI from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
-import { ChatSageMakerOpenAI } from "../../src/model/index.js";
+import { ChatSageMakerOpenAI, createConnectionPool } from "../../src/model/index.js";
 import {
   type KeepAliveAction,
   type KeepAliveServer,
@@ -74,6 +74,24 @@ describe("a request that met a stale keep-alive socket is sent again", () => {
       expect((await model.invoke("hi")).content).toBe("kept alive");
     }
     expectReplayed(keepAlive);
+  });
+
+  it("by ChatSageMakerOpenAI on a connection pool (the undici package's fetch)", async () => {
+    const keepAlive = await oneRequestPerConnection("reset");
+    const pool = createConnectionPool({ maxSockets: 2 });
+    try {
+      const model = new ChatSageMakerOpenAI({
+        ...target(keepAlive.url),
+        maxRetries: 0,
+        configuration: { fetch: pool.fetch },
+      });
+      for (let round = 0; round < ROUNDS; round += 1) {
+        expect((await model.invoke("hi")).content).toBe("kept alive");
+      }
+      expectReplayed(keepAlive);
+    } finally {
+      await pool.close();
+    }
   });
 
   it("by the AI SDK provider with maxRetries 0", async () => {

@@ -10,6 +10,9 @@ import OpenAI from "openai";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { CHAT_BODY, mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
 
+/** How long to wait for an event the server must produce (generous: the machine may be loaded). */
+const EVENT = { timeout: 10_000 };
+
 describe("access log", () => {
   it("records every request with its outcome, in memory and as JSON lines, without tokens", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "local-log-")), "access.jsonl");
@@ -106,7 +109,7 @@ describe("access log", () => {
     await vi.waitFor(async () => {
       const listed = (await rawRequest(local.url, { method: "GET", path: "/_local/faults" })).json;
       expect(listed).toEqual({ faults: [] });
-    });
+    }, EVENT);
     let idle = false;
     const waiting = local.idle().then(() => {
       idle = true;

@@ -19,6 +19,8 @@ import {
 } from "../helpers/local-endpoint.js";
 
 const CHAT = "/endpoints/ep1/openai/v1/chat/completions";
+/** How long to wait for an event the server must produce (generous: the machine may be loaded). */
+const EVENT = { timeout: 10_000 };
 let token: string;
 
 beforeAll(async () => {
@@ -122,12 +124,12 @@ describe("a cap on open connections", () => {
     onTestFinished(() => {
       for (const raw of held) raw.socket.destroy();
     });
-    await vi.waitFor(() => expect(local.connections.open).toBe(2));
+    await vi.waitFor(() => expect(local.connections.open).toBe(2), EVENT);
     // The held connections are served: one request each, kept alive.
     for (const raw of held) raw.socket.write(rawChat(host));
     await vi.waitFor(() => {
       for (const raw of held) expect(raw.received).toMatch(/^HTTP\/1\.1 200 /);
-    });
+    }, EVENT);
 
     const extra = await openRawSocket(local.url);
     extra.socket.write(rawChat(host));
@@ -139,7 +141,7 @@ describe("a cap on open connections", () => {
     expect(local.requests.at(-1)).toMatchObject({ status: 503, reason: "TOO_MANY_CONNECTIONS" });
 
     held[0]?.socket.destroy();
-    await vi.waitFor(() => expect(local.connections.open).toBe(1));
+    await vi.waitFor(() => expect(local.connections.open).toBe(1), EVENT);
     expect((await chat(local.url)).status).toBe(200);
   });
 });
@@ -160,7 +162,7 @@ describe("a cap on request body bytes held at once", () => {
     };
     // 4,000 bytes held by a request the backend has not answered yet.
     const first = chat(local.url, body(4000));
-    await vi.waitFor(() => expect(backend.calls).toBe(1));
+    await vi.waitFor(() => expect(backend.calls).toBe(1), EVENT);
 
     // 3,000 more would be 7,000 > 6,000: refused before reading, connection closed.
     const byLength = await chat(local.url, body(3000));
@@ -221,7 +223,7 @@ describe("half-open connections time out", () => {
         `Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messages`,
     );
     // They hold every slot: each of them is an open connection the server counts.
-    await vi.waitFor(() => expect(local.connections.open).toBe(3));
+    await vi.waitFor(() => expect(local.connections.open).toBe(3), EVENT);
 
     // The server ends each of them on its own; the test only waits.
     for (const answer of await Promise.all([slowHeaders.closed, slowBody.closed])) {
@@ -229,7 +231,7 @@ describe("half-open connections time out", () => {
       expect(answer).toContain('"code":408');
     }
     await silent.closed;
-    await vi.waitFor(() => expect(local.connections.open).toBe(0));
+    await vi.waitFor(() => expect(local.connections.open).toBe(0), EVENT);
     expect((await chat(local.url)).status).toBe(200);
   });
 });

@@ -78,8 +78,10 @@ export {
 } from "./client/index.js";
 export {
   ConfigurationError,
+  REDACTED,
   REDACTED_TOKEN,
   redactTokens,
+  redactTokensIn,
   SageMakerOpenAIError,
   ValidationError,
 } from "./errors.js";

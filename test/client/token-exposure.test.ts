@@ -4,16 +4,18 @@
  * `util.inspect` (getters, hidden properties, no depth limit), `JSON.stringify`,
  * `String()`, nor any property or getter (the walk in secret-scan.ts). Covers
  * the OpenAI client (and a `withOptions` copy), `ChatSageMakerOpenAI` and its
- * `bindTools` copy, the Strands model and agent, and the AI SDK provider and model.
+ * `bindTools` copy, `createSageMakerChatModels`' result, the Strands model and
+ * agent, and the AI SDK provider and model.
  */
 import { Agent } from "@strands-agents/sdk";
 import { generateText, streamText } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { sagemakerStrandsModel } from "../../src/adapters/strands/index.js";
+import { createTokenProvider } from "../../src/auth/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
-import { ChatSageMakerOpenAI } from "../../src/model/index.js";
+import { ChatSageMakerOpenAI, createSageMakerChatModels } from "../../src/model/index.js";
 import { startDemoModelsEndpoint, TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 import { expectNoToken } from "../helpers/secret-scan.js";
 
@@ -80,6 +82,33 @@ describe("no object the package returns holds a token", () => {
     expect(tokens).toHaveLength(3);
     expectNoToken(model, tokens, "model");
     expectNoToken(bound, tokens, "bound model");
+  });
+
+  it("createSageMakerChatModels' result: the models, the shared provider and the pool", async () => {
+    const tokens: string[] = [];
+    const inner = createTokenProvider({
+      region: "us-west-2",
+      credentials: { ...TEST_CREDENTIALS },
+    });
+    const recording = async () => {
+      const token = await inner();
+      tokens.push(token);
+      return token;
+    };
+    const result = createSageMakerChatModels({
+      region: "us-west-2",
+      endpointName: "agents",
+      baseURL: local.url,
+      tokenProvider: recording,
+      components: { coder: {}, reviewer: {} },
+    });
+    try {
+      await result.models.coder.invoke("hi");
+      await result.models.reviewer.invoke("hi");
+      expectNoToken(result, tokens, "createSageMakerChatModels result");
+    } finally {
+      await result.close();
+    }
   });
 
   it("the Strands model and the agent that used it", async () => {

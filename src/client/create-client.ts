@@ -123,7 +123,12 @@ class SageMakerOpenAI extends OpenAI {
  * `REGION_UNRESOLVED`, `INVALID_ENDPOINT_NAME`, `INVALID_INFERENCE_COMPONENT_NAME`,
  * `INVALID_BASE_URL`, `INSECURE_BASE_URL`), token options, `timeout` (whole ms,
  * 1 to 2,147,483,647) and `maxRetries` (0 to 100), and conflicting options
- * (`INVALID_OPTIONS`).
+ * (`INVALID_OPTIONS`), including any OpenAI option that would change the
+ * authentication or the target (`REFUSED_CLIENT_OPTIONS`, also in `withOptions`).
+ *
+ * The client keeps no token (`apiKey` is `null`), its errors carry no token in
+ * any form, and a request that met a stale keep-alive socket is sent again
+ * outside `maxRetries`: see the class comment above.
  *
  * Clients for several inference components can share one token provider
  * (`tokenProvider`) and one keep-alive connection pool: clients that use

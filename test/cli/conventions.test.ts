@@ -189,7 +189,15 @@ describe("the command line's conventions", { timeout: 60_000 }, () => {
       ["review", "Write", "a function"],
       /^review takes the task as one argument; got 2\. Quote it: sagemaker-openai-agents review 'Write a function'$/,
     );
-    expect(suggestedCommand(stderr)).toBe("sagemaker-openai-agents review 'Write a function'");
+    const quoted = suggestedCommand(stderr);
+    expect(quoted).toBe("sagemaker-openai-agents review 'Write a function'");
+    // Run exactly as printed, it reviews that one task.
+    const home = tempHomeForTest();
+    const ran = await runSuggestion(quoted, cliEnv(home), binDirForTest());
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain("Result: Approved in round 2.");
+    const listed = await runCli(["review", "--list", "--json"], { env: cliEnv(home) });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ task: "Write a function" }]);
   });
 
   it("names --base-url and the --allow-insecure-http flag that exists, never allowInsecureHttp", async () => {

@@ -5,7 +5,7 @@
  * request goes through is in request-pipeline.ts.
  */
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { sagemakerOpenAIPath } from "../addressing/base-url.js";
 import { isLoopbackHost } from "../addressing/safe-url.js";
@@ -148,6 +148,7 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
     });
   });
   server.on("clientError", answerClientError);
+  server.on("timeout", closeIfStillIdle);
   // Past twice the cap, connections are dropped unanswered: a flood must not hold a socket each.
   server.maxConnections = limits.maxConnections * 2;
   const connections = { opened: 0, open: 0 };
@@ -216,6 +217,22 @@ export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<Lo
       return closing;
     },
   };
+}
+
+/**
+ * Closes a keep-alive connection whose idle timer fired, unless the next
+ * request's bytes arrived meanwhile. Node would destroy it at once (it does so
+ * only while no `timeout` listener is set), and the timer can fire in the same
+ * loop turn as those bytes arrive (the loop was blocked, or the client reused
+ * the socket just then): the kernel then resets a connection holding a request
+ * the server had already received. Waiting for the check phase lets the poll
+ * phase read them first; a request that started keeps the connection open.
+ */
+function closeIfStillIdle(socket: Socket): void {
+  const bytesRead = socket.bytesRead;
+  setImmediate(() => {
+    if (socket.bytesRead === bytesRead) socket.destroy();
+  });
 }
 
 /**

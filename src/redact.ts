@@ -26,12 +26,17 @@ const TOKEN = `sagemaker-api-key-${BODY}+`;
  */
 const TOKEN_BODY = `c2FnZW1ha2VyLmFtYXpvbmF3cy5jb20v${BODY}*`;
 
+/** `word` matched in any letter case (the combined pattern below must stay case-sensitive). */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (letter) => `[${letter}${letter.toUpperCase()}]`);
+}
+
 /**
  * The decoded form: the name of the presigned URL's signature or session token
  * parameter (any case, then `=` or `%3D`); its value, up to the next parameter,
  * space, quote or backslash, is what is redacted.
  */
-const SIGNED_PARAMETER = "[Xx]-[Aa][Mm][Zz]-(?:[Ss]ignature|[Ss]ecurity-[Tt]oken)(?:=|%3[Dd])";
+const SIGNED_PARAMETER = `${anyCase("x-amz-")}(?:${anyCase("signature")}|${anyCase("security-token")})(?:=|%3[Dd])`;
 const PARAMETER_VALUE = String.raw`[^&\s"'<>\\]+`;
 
 /**

@@ -91,6 +91,21 @@ export async function runGraph(
   /** Set once this process drives the run: how it left it, recorded at the end. */
   let outcome: RunOutcome | undefined;
   let registered = false;
+  /**
+   * Ctrl-C: say how to resume at once, from the signal handler, once the run has a checkpoint.
+   * Under `npm start` the process may be killed soon after (tsx kills a child slow to answer its
+   * signal relay), and the shell prompt is back before a hint printed after the unwinding.
+   */
+  const hint = { saved: false, printed: false };
+  const resumeHint = (): string =>
+    ` The run is saved: continue it with ${suggestCommand(["review", "--resume", threadId, ...stateFlags(settings, store as RunStore, io.env)], io.env)}`;
+  const hintNow = (): void => {
+    if (!hint.saved || hint.printed || store === undefined) return;
+    hint.printed = true;
+    status?.hide();
+    io.stderr.write(`Interrupted.${resumeHint()}\n`);
+  };
+  io.signal?.addEventListener("abort", hintNow, { once: true });
   try {
     store = await openRunStore(settings.statePath);
     lock = await store.lock(threadId);
@@ -138,14 +153,19 @@ export async function runGraph(
       await store.setOutcome(threadId, "running");
     }
     outcome = "running";
+    hint.saved = settings.resume !== undefined && (await hasCheckpoint(store, threadId));
     const shown = { ...settings, statePath: store.location };
-    const code = await execute(graph, shown, target, threadId, io, status, record?.task);
+    const onSaved = (): void => {
+      hint.saved = true;
+    };
+    const code = await execute(graph, shown, target, threadId, io, status, record?.task, onSaved);
     outcome = code === EXIT.approved || code === EXIT.notApproved ? "finished" : "failed";
     return code;
   } catch (error) {
     status?.hide();
     const interrupted = io.signal?.aborted === true;
     if (outcome !== undefined) outcome = interrupted ? "interrupted" : "failed";
+    if (interrupted && hint.printed) return EXIT.interrupted;
     const line = interrupted ? "Interrupted." : errorLine(error, settings);
     const saved =
       store !== undefined &&
@@ -156,13 +176,11 @@ export async function runGraph(
       await store.removeRun(threadId).catch(() => {});
       registered = false;
     }
-    const resume =
-      saved && store !== undefined
-        ? ` The run is saved: continue it with ${suggestCommand(["review", "--resume", threadId, ...stateFlags(settings, store, io.env)], io.env)}`
-        : "";
+    const resume = saved ? resumeHint() : "";
     io.stderr.write(`${line}${resume}\n`);
     return interrupted ? EXIT.interrupted : exitForError(error);
   } finally {
+    io.signal?.removeEventListener("abort", hintNow);
     status?.hide();
     if (outcome !== undefined) await store?.setOutcome(threadId, outcome).catch(() => {});
     await lock?.release().catch(() => {});
@@ -187,6 +205,8 @@ async function execute(
   io: ReviewIO,
   status: StatusLine | undefined,
   registeredTask: string | undefined,
+  /** Called once the run has a checkpoint: when a step runs, the one before it was saved. */
+  onSaved: () => void,
 ): Promise<number> {
   const config = { configurable: { thread_id: threadId }, signal: io.signal };
   const human = settings.output === "human";
@@ -216,8 +236,13 @@ async function execute(
   try {
     const stream = await graph.stream(input, { ...config, streamMode: ["custom", "values"] });
     for await (const [mode, chunk] of stream) {
-      if (mode === "values") state = chunk as CoderReviewerStateType;
-      else if (isCoderReviewerEvent(chunk)) printer.handle(chunk);
+      if (mode === "values") {
+        state = chunk as CoderReviewerStateType;
+        continue;
+      }
+      // A node is running, so (with "sync" durability) the checkpoint before it is on disk.
+      onSaved();
+      if (isCoderReviewerEvent(chunk)) printer.handle(chunk);
     }
   } finally {
     printer.finish();

@@ -2,10 +2,12 @@
  * The run store in an SQLite file: {@link SqliteCheckpointSaver}'s tables plus
  * `review_runs` (the registry) and `review_run_locks` (which process drives
  * which thread). SQLite has no lock that dies with its owner, so a lock row
- * names its process (pid and host): a row whose process is gone (killed,
- * crashed) is taken over, one whose process lives is `THREAD_BUSY`.
+ * names its process (pid, host, and on Linux its start time): a row whose
+ * process is gone (killed, crashed, a zombie, its pid reused) is taken over,
+ * one whose process lives is `THREAD_BUSY`.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { openSqliteStateFile } from "../checkpoint/sqlite-file.js";
 import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS review_run_locks (
   thread_id TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
   host TEXT NOT NULL,
-  token TEXT NOT NULL
+  token TEXT NOT NULL,
+  started TEXT NOT NULL DEFAULT ''
 );`;
 
 interface RunRow {
@@ -45,21 +48,43 @@ interface LockRow {
   pid: number;
   host: string;
   token: string;
+  started: string;
 }
 
-/** Whether process `pid` on this host is alive (a process of another user counts). */
-function processAlive(pid: number): boolean {
+/**
+ * When process `pid` started (Linux: /proc/PID/stat's start time, in clock
+ * ticks since boot) and whether it is a zombie; undefined where /proc is not.
+ */
+function procStat(pid: number): { started: string; zombie: boolean } | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    // The command name (field 2) may hold spaces and parentheses: count fields after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { started: fields[19] ?? "", zombie: fields[0] === "Z" };
+  } catch {
+    return undefined;
   }
 }
 
+/** This process's start time as {@link procStat} reads it ("" where /proc is not). */
+const OWN_START = procStat(process.pid)?.started ?? "";
+
+/**
+ * Whether the process that took a lock is still running. A dead process, a
+ * zombie (a killed process nobody reaped, as in a container without an init),
+ * or another process that got the same pid since (its start time differs)
+ * holds nothing. A process on another host cannot be checked: its lock stands.
+ */
 function holderAlive(row: LockRow): boolean {
-  // A process on another host cannot be checked from here: its lock stands.
-  return row.host !== hostname() || processAlive(row.pid);
+  if (row.host !== hostname()) return true;
+  try {
+    process.kill(row.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const stat = procStat(row.pid);
+  if (stat === undefined) return true;
+  return !stat.zombie && (row.started === "" || stat.started === row.started);
 }
 
 /**
@@ -86,9 +111,9 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
   });
 
   const lockRow = (threadId: string) =>
-    db.prepare("SELECT pid, host, token FROM review_run_locks WHERE thread_id = ?").get(threadId) as
-      | LockRow
-      | undefined;
+    db
+      .prepare("SELECT pid, host, token, started FROM review_run_locks WHERE thread_id = ?")
+      .get(threadId) as LockRow | undefined;
 
   const store: RunStore = {
     kind: "sqlite",
@@ -103,8 +128,8 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
           throw threadBusy(threadId, `process ${held.pid} on host ${held.host}`);
         }
         db.prepare(
-          "INSERT OR REPLACE INTO review_run_locks (thread_id, pid, host, token) VALUES (?, ?, ?, ?)",
-        ).run(threadId, process.pid, hostname(), token);
+          "INSERT OR REPLACE INTO review_run_locks (thread_id, pid, host, token, started) VALUES (?, ?, ?, ?, ?)",
+        ).run(threadId, process.pid, hostname(), token, OWN_START);
       });
       // IMMEDIATE: the check and the insert happen under SQLite's write lock, so two processes cannot both pass.
       take.immediate();

@@ -14,6 +14,8 @@ import type { BackendContext, ChatBackend, LocalEndpoint } from "../../src/local
 export interface GatedBackend extends ChatBackend {
   /** Resolves when the first request has arrived and is waiting. */
   arrived: Promise<void>;
+  /** Resolves when a waiting request's client went away (closed the connection). */
+  abandoned: Promise<void>;
   /** Lets the waiting request (and every later one) through. */
   release(): void;
 }
@@ -29,8 +31,13 @@ export function gatedBackend(script: "coder" | "reviewer"): GatedBackend {
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
+  let abandon: () => void = () => {};
+  const abandoned = new Promise<void>((resolve) => {
+    abandon = resolve;
+  });
   return {
     arrived,
+    abandoned,
     release: () => open(),
     async complete(body: ChatCompletionRequestBody, context: BackendContext) {
       arrive();
@@ -38,6 +45,7 @@ export function gatedBackend(script: "coder" | "reviewer"): GatedBackend {
         context.signal.addEventListener("abort", () => resolve()),
       );
       await Promise.race([gate, aborted]);
+      if (context.signal.aborted) abandon();
       if (context.signal.aborted) return { type: "json", status: 503, body: { message: "gone" } };
       return demo.complete(body, context);
     },

@@ -24,6 +24,7 @@ import { coderSystemPrompt, PYTHON } from "../agents/coder-reviewer/prompts.js";
 import { createSageMakerChatModels } from "../src/model/index.js";
 import { calculatorTool } from "../tools/calculator.js";
 import { startEndpointProcess } from "./scale/processes.js";
+import { median } from "./stats.js";
 
 const REGION = "us-west-2";
 const CREDENTIALS = {
@@ -35,14 +36,6 @@ const ROUNDS = Number(process.env.AGENT_LOOP_ROUNDS ?? 150);
 const WARMUP = 20;
 
 type Turn = () => Promise<string>;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 function cpuMs(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);

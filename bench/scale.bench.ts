@@ -61,7 +61,8 @@ async function scaleTable(
   );
   let ideal: number | undefined;
   for (const concurrency of concurrencies) {
-    const endpointBefore = await endpoint.cpuMs();
+    let endpointBefore = 0;
+    let endpointCpu = 0;
     const task: ScaleTask = {
       kind: "scale",
       url: endpoint.url,
@@ -73,8 +74,11 @@ async function scaleTable(
         ? {}
         : { postgresUrl: process.env.SMOA_TEST_POSTGRES_URL }),
     };
-    const result = await runInNewProcess<ScaleTask, ScaleResult>(task);
-    const endpointCpu = (await endpoint.cpuMs()) - endpointBefore;
+    // The endpoint's CPU over the measured runs only, not the runner's warm-up.
+    const result = await runInNewProcess<ScaleTask, ScaleResult>(task, async (mark) => {
+      if (mark === "start") endpointBefore = await endpoint.cpuMs();
+      if (mark === "end") endpointCpu = (await endpoint.cpuMs()) - endpointBefore;
+    });
     if (concurrency === 1) ideal = result.wallMs;
     const ratio = ideal === undefined ? "-" : fixed(result.wallMs / ideal, 2);
     process.stdout.write(

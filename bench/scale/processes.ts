@@ -35,6 +35,14 @@ function startChild(file: string, env: Record<string, string>, nodeFlags: string
   });
 }
 
+/**
+ * Extra Node flags from an environment variable, for profiling: `SCALE_NODE_FLAGS` for the
+ * runners, `SCALE_ENDPOINT_NODE_FLAGS` for the endpoint (e.g. "--cpu-prof --cpu-prof-dir=prof").
+ */
+function nodeFlags(variable: string): string[] {
+  return (process.env[variable] ?? "").split(" ").filter((flag) => flag !== "");
+}
+
 /** The next IPC message from `child`; rejects if it exits first. */
 function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -53,7 +61,7 @@ export async function startEndpointProcess(settings: EndpointSettings): Promise<
   const child = startChild(
     new URL("./endpoint.ts", import.meta.url).href,
     { SCALE_ENDPOINT: JSON.stringify(settings) },
-    [],
+    nodeFlags("SCALE_ENDPOINT_NODE_FLAGS"),
   );
   const { url } = await nextMessage<{ url: string }>(child, "the endpoint process");
   return {
@@ -72,17 +80,31 @@ export async function startEndpointProcess(settings: EndpointSettings): Promise<
   };
 }
 
-/** Runs `runner.ts` once with `task` and resolves to what it reports. */
-export async function runInNewProcess<Task, Result>(task: Task): Promise<Result> {
-  // SCALE_NODE_FLAGS adds Node flags to the runner only, e.g. "--cpu-prof --cpu-prof-dir=prof".
-  const extra = (process.env.SCALE_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+/**
+ * Runs `runner.ts` once with `task` and resolves to what it reports. The runner may send
+ * `{ mark }` messages on the way (e.g. `"start"` and `"end"` of the measured part): each is
+ * handed to `onMark`, and the runner waits for it to finish.
+ */
+export async function runInNewProcess<Task, Result>(
+  task: Task,
+  onMark: (mark: string) => Promise<void> = async () => {},
+): Promise<Result> {
   const child = startChild(new URL("./runner.ts", import.meta.url).href, {}, [
     "--expose-gc",
     "--max-old-space-size=4096",
-    ...extra,
+    ...nodeFlags("SCALE_NODE_FLAGS"),
   ]);
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  const result = nextMessage<Result>(child, "the runner process");
+  const result = new Promise<Result>((resolve, reject) => {
+    child.once("exit", (code, signal) =>
+      reject(new Error(`the runner process exited (${signal ?? code}) before answering`)),
+    );
+    child.on("message", (message: { mark?: string }) => {
+      if (typeof message?.mark === "string") {
+        void onMark(message.mark).then(() => child.send("ack"), reject);
+      } else resolve(message as Result);
+    });
+  });
   child.send(task as object);
   try {
     return await result;

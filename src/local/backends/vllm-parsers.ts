@@ -181,7 +181,11 @@ function argumentsText(json: string, complete: boolean): string | undefined {
   return raw;
 }
 
+/** A JSON text ends in one of these; most unfinished calls do not, and skip a throwing parse. */
+const JSON_LAST_CHAR = /[}\]"\de]$|null$/;
+
 function isCompleteJson(text: string): boolean {
+  if (!JSON_LAST_CHAR.test(text)) return false;
   try {
     JSON.parse(text);
     return true;

@@ -7,7 +7,8 @@
  * - endpoint `fast`: no pacing, for warm-up and CPU-bound measurements.
  *
  * Started by `processes.ts` with an IPC channel: it sends `{ url }` when listening, answers
- * `"stats"` with its CPU time, and stops on `"stop"` or when the parent goes away.
+ * `"stats"` with its CPU time and connection counts, and stops on `"stop"` or when the parent
+ * goes away.
  */
 import { startLocalEndpoint } from "../../src/local/index.js";
 import type { EndpointSettings } from "./processes.js";
@@ -42,6 +43,9 @@ const stop = async (): Promise<void> => {
 process.on("disconnect", stop);
 process.on("message", (message) => {
   if (message === "stop") void stop();
-  if (message === "stats") process.send?.({ cpu: process.cpuUsage() });
+  if (message === "stats") {
+    const { opened, open } = local.connections;
+    process.send?.({ cpu: process.cpuUsage(), opened, open });
+  }
 });
 process.send?.({ url: local.url });

@@ -17,9 +17,19 @@ export interface EndpointSettings {
   chunkDelayMs: number;
 }
 
+/** What the endpoint process reports about itself. */
+export interface EndpointStats {
+  /** CPU time it used so far, in ms. */
+  cpuMs: number;
+  /** TCP connections opened to it so far, and open now. */
+  opened: number;
+  open: number;
+}
+
 /** A running endpoint process. */
 export interface EndpointProcess {
   url: string;
+  stats(): Promise<EndpointStats>;
   /** CPU time the endpoint process used so far, in ms. */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
@@ -64,14 +74,19 @@ export async function startEndpointProcess(settings: EndpointSettings): Promise<
     nodeFlags("SCALE_ENDPOINT_NODE_FLAGS"),
   );
   const { url } = await nextMessage<{ url: string }>(child, "the endpoint process");
+  const stats = async (): Promise<EndpointStats> => {
+    const answer = nextMessage<{ cpu: NodeJS.CpuUsage; opened: number; open: number }>(
+      child,
+      "the endpoint process",
+    );
+    child.send("stats");
+    const { cpu, opened, open } = await answer;
+    return { cpuMs: (cpu.user + cpu.system) / 1000, opened, open };
+  };
   return {
     url,
-    async cpuMs() {
-      const answer = nextMessage<{ cpu: NodeJS.CpuUsage }>(child, "the endpoint process");
-      child.send("stats");
-      const { cpu } = await answer;
-      return (cpu.user + cpu.system) / 1000;
-    },
+    stats,
+    cpuMs: async () => (await stats()).cpuMs,
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.send("stop");

@@ -51,10 +51,12 @@ export function nextStepStart(index: number): number {
  * - `arrive`: request N has reached the endpoint and waits for its answer (a model call in flight);
  * - `stream`: request N's answer is streaming (slowed down) and some of it has been printed;
  * - `after`: request N's answer has just ended (the tool it asked for runs, or its step ends and is
- *   saved, or the next request is on its way; that next request is held so it cannot finish).
+ *   saved, or the next request is on its way; that next request is held so it cannot finish);
+ * - `saved`: request N ends a step, and that step's checkpoint can be read from another process
+ *   (the next request is held, so the kill lands between the save and the next step's answer).
  */
 export interface KillInstant {
-  kind: "arrive" | "stream" | "after";
+  kind: "arrive" | "stream" | "after" | "saved";
   request: number;
 }
 
@@ -112,6 +114,8 @@ export async function killAt(
   stdout: () => string,
   start: number,
   instant: KillInstant,
+  /** Where the saved run would resume now (for `saved`): see {@link savedStart}. */
+  resumesAt: () => Promise<number>,
 ): Promise<void> {
   const index = instant.request - 1;
   if (index < start) throw new Error(`request ${instant.request} comes before this process starts`);
@@ -132,10 +136,15 @@ export async function killAt(
     );
     const printed = stdout().length;
     await until(() => stdout().length > printed, "part of the streamed answer printed", child);
-  } else {
+  } else if (instant.kind === "after") {
     if (index + 1 < FULL_RUN.length) faultOn(local, start, index + 1, { latencyMs: HOLD_MS });
     const answered = index - start + 1;
     await until(() => local.requests.length - logged >= answered, "the answer ended", child);
+  } else {
+    if (nextStepStart(index) !== index + 1)
+      throw new Error(`request ${instant.request} ends no step`);
+    if (index + 1 < FULL_RUN.length) faultOn(local, start, index + 1, { latencyMs: HOLD_MS });
+    await until(async () => (await resumesAt()) === index + 1, "the step was saved", child);
   }
   const dead = finished(child);
   child.kill("SIGKILL");

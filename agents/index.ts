@@ -11,8 +11,11 @@ export {
   type AgentRunOptions,
   DEFAULT_MAX_STEPS,
 } from "./agent.js";
+export { type OpenedCheckpointSaver, openCheckpointSaver } from "./checkpoint/open-saver.js";
+export { SqliteCheckpointSaver, type SqliteDatabase } from "./checkpoint/sqlite-saver.js";
 export {
   type AgentStartEvent,
+  type CheckpointDurability,
   type CodeEvent,
   type CoderReviewerEvent,
   type CoderReviewerGraph,

@@ -16,6 +16,7 @@ export {
 } from "./events.js";
 export { type ExtractedCode, extractCode, fenceCode } from "./extract-code.js";
 export {
+  type CheckpointDurability,
   type CoderReviewerGraph,
   type CoderReviewerGraphOptions,
   createCoderReviewerGraph,

@@ -79,6 +79,32 @@ describe.each(STORES)("review runs on $name", ({ state: newState }) => {
     expect(local.requests.length).toBe(used);
   });
 
+  it("resumes by name a run killed before it printed anything", async () => {
+    const home = tempHomeForTest();
+    const reviewer = gatedBackend("reviewer");
+    const local = await agentsEndpointForTest({ reviewer });
+    const state = await newState();
+    const env = cliEnv(home);
+    // --json prints nothing until the end: the caller knows the run only by the id it chose.
+    const child = spawnReview(
+      [REVIEW_TASK, ...at(local, state), "--thread", "silent", "--json"],
+      env,
+    );
+    const done = finished(child);
+    await reviewer.arrived;
+    child.kill("SIGKILL");
+    const killed = await done;
+    expect(killed.stdout).toBe("");
+    reviewer.release();
+    const resumed = await runReviewCli(["--resume", "silent", "--state", state, "--json"], env);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      threadId: "silent",
+      task: REVIEW_TASK,
+      approved: true,
+    });
+  });
+
   it("lists every run with its status, as a table and as JSON", async () => {
     const home = tempHomeForTest();
     const reviewer = gatedBackend("reviewer");

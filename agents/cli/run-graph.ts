@@ -17,11 +17,12 @@ import { type CoderReviewerGraph, createCoderReviewerGraph } from "../coder-revi
 import type { CoderReviewerStateType } from "../coder-reviewer/state.js";
 import { describeError } from "./describe-error.js";
 import { formatRuns, listedRuns } from "./list-runs.js";
+import { openRunStore } from "./open-run-store.js";
 import { ProgressPrinter } from "./progress.js";
 import { printHeader, printResult } from "./report.js";
 import { resumePoint } from "./resume-point.js";
 import { EXIT, type ReviewIO } from "./run-review.js";
-import { openRunStore, type RunOutcome, type RunStore, type ThreadLock } from "./run-store.js";
+import type { RunOutcome, RunStore, ThreadLock } from "./run-store.js";
 import { describeTarget, sameTarget } from "./run-target-store.js";
 import { defaultStatePath, type ReviewSettings } from "./settings.js";
 import { type PreparedTarget, prepareTarget } from "./target.js";

@@ -11,34 +11,21 @@ import {
   openPostgresCheckpointDatabase,
 } from "../checkpoint/postgres.js";
 import {
+  RUNS_TABLE,
   type RunOutcome,
   type RunRecord,
+  type RunRow,
   type RunStore,
+  recordOf,
+  rowValues,
   type ThreadLock,
   threadBusy,
+  withUnrecorded,
 } from "./run-store.js";
-import { parseTargetRecord, targetRecord } from "./run-target-store.js";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS review_runs (
-  thread_id TEXT PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  task TEXT,
-  target TEXT,
-  outcome TEXT NOT NULL
-)`;
 
 /** The advisory lock key text of a thread (hashed to 64 bits by the server). */
 function lockKey(threadId: string): string {
   return `sagemaker-openai-agents review thread ${threadId}`;
-}
-
-interface RunRow {
-  thread_id: string;
-  started_at: string;
-  task: string | null;
-  target: string | null;
-  outcome: string;
 }
 
 /**
@@ -47,20 +34,12 @@ interface RunRow {
  */
 export async function openPostgresRunStore(url: string): Promise<RunStore> {
   const database = await openPostgresCheckpointDatabase(url, async (client) => {
-    await client.query(SCHEMA);
+    await client.query(RUNS_TABLE);
   });
   const { pool } = database;
   const { default: pgModule } = await import("pg");
   /** The connections holding this process's thread locks. */
   const held = new Map<string, pg.Client>();
-
-  const toRecord = (row: RunRow): RunRecord => ({
-    threadId: row.thread_id,
-    startedAt: row.started_at,
-    task: row.task ?? undefined,
-    target: row.target === null ? undefined : parseTargetRecord(row.target, row.thread_id),
-    outcome: row.outcome as RunOutcome,
-  });
 
   const store: RunStore = {
     kind: "postgres",
@@ -118,19 +97,14 @@ export async function openPostgresRunStore(url: string): Promise<RunStore> {
       const { rows } = await pool.query<RunRow>("SELECT * FROM review_runs WHERE thread_id = $1", [
         threadId,
       ]);
-      return rows[0] === undefined ? undefined : toRecord(rows[0]);
+      return rows[0] === undefined ? undefined : recordOf(rows[0]);
     },
 
     async addRun(record): Promise<boolean> {
       const result = await pool.query(
         `INSERT INTO review_runs (thread_id, started_at, task, target, outcome)
          VALUES ($1, $2, $3, $4, 'running') ON CONFLICT (thread_id) DO NOTHING`,
-        [
-          record.threadId,
-          record.startedAt,
-          record.task ?? null,
-          record.target === undefined ? null : targetRecord(record.target),
-        ],
+        rowValues(record),
       );
       return result.rowCount === 1;
     },
@@ -147,23 +121,15 @@ export async function openPostgresRunStore(url: string): Promise<RunStore> {
     },
 
     async runs(): Promise<RunRecord[]> {
-      const records = (await pool.query<RunRow>("SELECT * FROM review_runs")).rows.map(toRecord);
-      const known = new Set(records.map((r) => r.threadId));
+      const records = (await pool.query<RunRow>("SELECT * FROM review_runs")).rows.map(recordOf);
       const { rows } = await pool.query<{ thread_id: string; first_ts: string | null }>(
         `SELECT DISTINCT ON (thread_id) thread_id, checkpoint->>'ts' AS first_ts
          FROM checkpoints WHERE checkpoint_ns = '' ORDER BY thread_id, checkpoint_id ASC`,
       );
-      for (const row of rows) {
-        if (known.has(row.thread_id)) continue;
-        records.push({
-          threadId: row.thread_id,
-          startedAt: row.first_ts ?? "",
-          task: undefined,
-          target: undefined,
-          outcome: "interrupted",
-        });
-      }
-      return records;
+      return withUnrecorded(
+        records,
+        rows.map((row) => ({ threadId: row.thread_id, startedAt: row.first_ts ?? "" })),
+      );
     },
 
     async close(): Promise<void> {

@@ -12,37 +12,27 @@ import { hostname } from "node:os";
 import { openSqliteStateFile } from "../checkpoint/sqlite-file.js";
 import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import {
+  RUNS_TABLE,
   type RunOutcome,
   type RunRecord,
+  type RunRow,
   type RunStore,
+  recordOf,
+  rowValues,
   type ThreadLock,
   threadBusy,
+  withUnrecorded,
 } from "./run-store.js";
-import { parseTargetRecord, targetRecord } from "./run-target-store.js";
+import { parseTargetRecord } from "./run-target-store.js";
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS review_runs (
-  thread_id TEXT PRIMARY KEY,
-  started_at TEXT NOT NULL,
-  task TEXT,
-  target TEXT,
-  outcome TEXT NOT NULL
-);
+const LOCKS_TABLE = `
 CREATE TABLE IF NOT EXISTS review_run_locks (
   thread_id TEXT PRIMARY KEY,
   pid INTEGER NOT NULL,
   host TEXT NOT NULL,
   token TEXT NOT NULL,
   started TEXT NOT NULL DEFAULT ''
-);`;
-
-interface RunRow {
-  thread_id: string;
-  started_at: string;
-  task: string | null;
-  target: string | null;
-  outcome: string;
-}
+)`;
 
 interface LockRow {
   pid: number;
@@ -96,19 +86,12 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
   const db = saver.db;
   // The saver's tables first (it also turns on WAL), then ours, so a new file holds them all at once.
   saver.setup();
-  db.exec(SCHEMA);
+  db.exec(RUNS_TABLE);
+  db.exec(LOCKS_TABLE);
   const legacyTargets =
     db
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_run_targets'")
       .get() !== undefined;
-
-  const toRecord = (row: RunRow): RunRecord => ({
-    threadId: row.thread_id,
-    startedAt: row.started_at,
-    task: row.task ?? undefined,
-    target: row.target === null ? undefined : parseTargetRecord(row.target, row.thread_id),
-    outcome: row.outcome as RunOutcome,
-  });
 
   const lockRow = (threadId: string) =>
     db
@@ -157,7 +140,7 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
       const row = db.prepare("SELECT * FROM review_runs WHERE thread_id = ?").get(threadId) as
         | RunRow
         | undefined;
-      if (row !== undefined) return toRecord(row);
+      if (row !== undefined) return recordOf(row);
       if (!legacyTargets) return undefined;
       // Runs saved before the registry existed recorded only their target.
       const legacy = db
@@ -178,12 +161,7 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
         .prepare(
           "INSERT OR IGNORE INTO review_runs (thread_id, started_at, task, target, outcome) VALUES (?, ?, ?, ?, 'running')",
         )
-        .run(
-          record.threadId,
-          record.startedAt,
-          record.task ?? null,
-          record.target === undefined ? null : targetRecord(record.target),
-        );
+        .run(...rowValues(record));
       return result.changes === 1;
     },
 
@@ -196,31 +174,20 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
     },
 
     async runs(): Promise<RunRecord[]> {
-      const records = (db.prepare("SELECT * FROM review_runs").all() as RunRow[]).map(toRecord);
-      const known = new Set(records.map((r) => r.threadId));
-      const others = db
+      const records = (db.prepare("SELECT * FROM review_runs").all() as RunRow[]).map(recordOf);
+      const firsts = db
         .prepare(
           "SELECT thread_id, MIN(checkpoint_id) AS first FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id",
         )
         .all() as { thread_id: string; first: string }[];
-      for (const other of others) {
-        if (known.has(other.thread_id)) continue;
-        const first = await saver.getTuple({
-          configurable: {
-            thread_id: other.thread_id,
-            checkpoint_ns: "",
-            checkpoint_id: other.first,
-          },
+      const threads: Array<{ threadId: string; startedAt: string }> = [];
+      for (const { thread_id, first } of firsts) {
+        const tuple = await saver.getTuple({
+          configurable: { thread_id, checkpoint_ns: "", checkpoint_id: first },
         });
-        records.push({
-          threadId: other.thread_id,
-          startedAt: first?.checkpoint.ts ?? "",
-          task: undefined,
-          target: undefined,
-          outcome: "interrupted",
-        });
+        threads.push({ threadId: thread_id, startedAt: tuple?.checkpoint.ts ?? "" });
       }
-      return records;
+      return withUnrecorded(records, threads);
     },
 
     async close(): Promise<void> {

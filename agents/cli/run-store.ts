@@ -10,7 +10,7 @@
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import { SageMakerOpenAIError } from "../../src/errors.js";
-import { isPostgresUrl } from "../checkpoint/postgres.js";
+import { parseTargetRecord, targetRecord } from "./run-target-store.js";
 import type { ReviewTarget } from "./settings.js";
 
 /**
@@ -41,6 +41,63 @@ export interface RunRecord {
   /** Where its models were; undefined for a run saved before targets were recorded. */
   target: ReviewTarget | undefined;
   outcome: RunOutcome;
+}
+
+/** A `review_runs` row, as both stores keep it. */
+export interface RunRow {
+  thread_id: string;
+  started_at: string;
+  task: string | null;
+  target: string | null;
+  outcome: string;
+}
+
+/** The registry table, in SQL both SQLite and PostgreSQL take. */
+export const RUNS_TABLE = `
+CREATE TABLE IF NOT EXISTS review_runs (
+  thread_id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  task TEXT,
+  target TEXT,
+  outcome TEXT NOT NULL
+)`;
+
+/** The record of a registry row. @throws `STATE_TARGET_UNREADABLE` for a damaged target. */
+export function recordOf(row: RunRow): RunRecord {
+  return {
+    threadId: row.thread_id,
+    startedAt: row.started_at,
+    task: row.task ?? undefined,
+    target: row.target === null ? undefined : parseTargetRecord(row.target, row.thread_id),
+    outcome: row.outcome as RunOutcome,
+  };
+}
+
+/** The registry's values for a new run (`target` as its stored names). */
+export function rowValues(
+  record: Omit<RunRecord, "outcome">,
+): [string, string, string | null, string | null] {
+  return [
+    record.threadId,
+    record.startedAt,
+    record.task ?? null,
+    record.target === undefined ? null : targetRecord(record.target),
+  ];
+}
+
+/**
+ * `records` plus the threads that have checkpoints but no record (saved by
+ * an older version, or by other LangGraph code), as interrupted runs.
+ */
+export function withUnrecorded(
+  records: RunRecord[],
+  threads: Array<{ threadId: string; startedAt: string }>,
+): RunRecord[] {
+  const known = new Set(records.map((r) => r.threadId));
+  const others = threads
+    .filter((t) => !known.has(t.threadId))
+    .map((t): RunRecord => ({ ...t, task: undefined, target: undefined, outcome: "interrupted" }));
+  return [...records, ...others];
 }
 
 /** A thread this process drives; release it when done. */
@@ -75,17 +132,4 @@ export interface RunStore {
    */
   runs(): Promise<RunRecord[]>;
   close(): Promise<void>;
-}
-
-/**
- * Opens the run store at `location`: a `postgresql://` URL or a file path.
- * @throws {@link ConfigurationError} `STATE_FILE_UNAVAILABLE` / `STATE_DATABASE_UNAVAILABLE`.
- */
-export async function openRunStore(location: string): Promise<RunStore> {
-  if (isPostgresUrl(location)) {
-    const { openPostgresRunStore } = await import("./run-store-postgres.js");
-    return openPostgresRunStore(location);
-  }
-  const { openSqliteRunStore } = await import("./run-store-sqlite.js");
-  return openSqliteRunStore(location);
 }

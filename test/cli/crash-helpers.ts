@@ -15,23 +15,13 @@ import { expect } from "vitest";
 import { openCheckpointSaver } from "../../agents/checkpoint/open-saver.js";
 import { createCoderReviewerGraph } from "../../agents/coder-reviewer/graph.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
-import { chatModel } from "../agents/helpers.js";
+import { chatModel, FROM_FIRST_REVIEW } from "../agents/helpers.js";
 import { finished } from "./review-helpers.js";
 
 type Agent = "coder" | "reviewer";
 
-/** The components of the demo run's requests, in order. */
-export const FULL_RUN: readonly Agent[] = [
-  "coder",
-  "coder",
-  "reviewer",
-  "reviewer",
-  "reviewer",
-  "coder",
-  "reviewer",
-  "reviewer",
-  "reviewer",
-];
+/** The components of the demo run's requests, in order: round 1's coder (two calls), then the rest. */
+export const FULL_RUN: readonly Agent[] = ["coder", "coder", ...(FROM_FIRST_REVIEW as Agent[])];
 
 /** Index (0-based) of the first request of each step. */
 const STEP_STARTS = [0, 2, 5, 6] as const;

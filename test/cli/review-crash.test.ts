@@ -12,10 +12,9 @@
  * Each test is one run killed three times (four processes), so it fits a
  * loaded machine; together they cover twenty-one instants.
  */
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { agentsEndpointForTest, startAgentsEndpoint } from "../agents/helpers.js";
 import { postgresForTests } from "../helpers/postgres.js";
 import {
@@ -36,7 +35,7 @@ import {
   tempHome,
   tempHomeForTest,
 } from "./review-helpers.js";
-import { at } from "./state-helpers.js";
+import { at, storeKinds } from "./state-helpers.js";
 
 const postgres = postgresForTests();
 
@@ -68,19 +67,7 @@ interface Outcome {
   reviews: unknown;
 }
 
-const STORES: Array<{ name: string; state: () => Promise<string> }> = [
-  {
-    name: "SQLite",
-    state: async () => {
-      const dir = mkdtempSync(join(tmpdir(), "review-crash-"));
-      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-      return join(dir, "state.sqlite");
-    },
-  },
-  ...(postgres === undefined
-    ? []
-    : [{ name: "PostgreSQL", state: () => postgres.databaseForTest() }]),
-];
+const STORES = storeKinds(postgres);
 
 /** How an uninterrupted run ends, measured once. */
 let uninterrupted: Outcome;

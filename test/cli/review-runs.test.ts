@@ -1,15 +1,4 @@
-/**
- * Named, listed and shared runs, on an SQLite file and on a real PostgreSQL
- * (`test/helpers/postgres.ts`), over the real CLI as child processes against
- * the local endpoint: `--thread ID` (an id in use refused), `--list` and
- * `--list --json` with every status, two processes on two threads of one
- * store side by side, and a second process on a running thread refused with
- * `THREAD_BUSY` while the first goes on untouched.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { agentsEndpointForTest } from "../agents/helpers.js";
 import { postgresForTests } from "../helpers/postgres.js";
 import { FULL_RUN } from "./crash-helpers.js";
@@ -22,23 +11,11 @@ import {
   stdoutMatching,
   tempHomeForTest,
 } from "./review-helpers.js";
-import { at, gatedBackend } from "./state-helpers.js";
+import { at, gatedBackend, storeKinds } from "./state-helpers.js";
 
 const postgres = postgresForTests();
 
-const STORES: Array<{ name: string; state: () => Promise<string> }> = [
-  {
-    name: "SQLite",
-    state: async () => {
-      const dir = mkdtempSync(join(tmpdir(), "review-runs-"));
-      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-      return join(dir, "state.sqlite");
-    },
-  },
-  ...(postgres === undefined
-    ? []
-    : [{ name: "PostgreSQL", state: () => postgres.databaseForTest() }]),
-];
+const STORES = storeKinds(postgres);
 
 describe.each(STORES)("review runs on $name", ({ state: newState }) => {
   it("starts a run under --thread ID, refuses the id again, and resumes it by name", async () => {

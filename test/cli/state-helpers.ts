@@ -4,11 +4,34 @@
  * test lets it go, the `review` flags that point at a test endpoint and
  * store, and a snapshot of a path (bytes and mode) to prove a refusal left it alone.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
 import type { BackendContext, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
+import type { TestPostgres } from "../helpers/postgres.js";
+
+/** A kind of run store, and how to make a fresh one for the current test (a file path or a URL). */
+export interface StoreKind {
+  name: "SQLite" | "PostgreSQL";
+  state(): Promise<string>;
+}
+
+/** An SQLite file in a temporary directory, and (when there is one) a database of `postgres`. */
+export function storeKinds(postgres: TestPostgres | undefined): StoreKind[] {
+  const sqlite: StoreKind = {
+    name: "SQLite",
+    async state() {
+      const dir = mkdtempSync(join(tmpdir(), "review-state-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      return join(dir, "state.sqlite");
+    },
+  };
+  if (postgres === undefined) return [sqlite];
+  return [sqlite, { name: "PostgreSQL", state: () => postgres.databaseForTest() }];
+}
 
 /** A demo backend whose first request waits for {@link GatedBackend.release} (or the client to go away). */
 export interface GatedBackend extends ChatBackend {

@@ -11,6 +11,7 @@ import { APIError } from "openai";
 import { checkMaxRetries } from "../client/request-limits.js";
 import { classifyFailure } from "./classify.js";
 import type { ClockSkew } from "./clock-skew.js";
+import { coalesceWhenBehind } from "./coalesce.js";
 import { withAttempts } from "./errors.js";
 import type { SageMakerTarget } from "./options.js";
 import { backoffDelay, type RetryPolicy, waitBeforeRetry } from "./retry.js";
@@ -142,10 +143,12 @@ export class SageMakerRequester {
     abort: () => void,
   ): AsyncGenerator<ChatCompletionChunk> {
     let done = ended;
+    // While the process is behind, chunks that already arrived come as one (coalesce.ts).
+    const chunks = coalesceWhenBehind(iterator);
     try {
       yield* opening;
       while (!done) {
-        const next = await iterator.next();
+        const next = await chunks.next();
         done = next.done === true;
         if (done) break;
         const failure = errorInChunk(next.value);
@@ -157,6 +160,7 @@ export class SageMakerRequester {
       const classified = classifyFailure(error, this.config.target, undefined, true);
       throw classified.error;
     } finally {
+      chunks.release();
       // The consumer stopped early (or failed): release the connection.
       if (!done) abort();
     }

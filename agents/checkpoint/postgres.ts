@@ -14,40 +14,67 @@ export function isPostgresUrl(location: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(location);
 }
 
-/** `location` as it may be shown: a URL's password replaced by `****`. */
-export function displayLocation(location: string): string {
-  if (!isPostgresUrl(location)) return location;
-  try {
-    const url = new URL(location);
-    if (url.password !== "") url.password = "****";
-    return url.toString();
-  } catch {
-    return "the PostgreSQL URL given (not shown: it does not parse)";
-  }
-}
-
-/** `text` with the URL's password (raw and percent-decoded) replaced by `****`. */
-export function withoutPassword(text: string, location: string): string {
-  let password = "";
-  try {
-    password = new URL(location).password;
-  } catch {
-    return text.split(location).join(displayLocation(location));
-  }
-  if (password === "") return text;
-  let out = text.split(location).join(displayLocation(location));
-  for (const secret of new Set([password, safeDecode(password)])) {
-    if (secret !== "") out = out.split(secret).join("****");
-  }
-  return out;
-}
-
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
   }
+}
+
+/** The password of a URL as written and as decoded (what the server gets); none when it has none. */
+function passwordsOf(location: string): string[] {
+  let raw: string;
+  try {
+    raw = new URL(location).password;
+  } catch {
+    return [];
+  }
+  return [...new Set([raw, safeDecode(raw)])].filter((secret) => secret !== "");
+}
+
+/**
+ * What a password is replaced by: `****`, or four of another character when
+ * the password holds `*`. A mask sharing no character with the password
+ * cannot combine with the text around it into the password again.
+ */
+function maskFor(secrets: string[]): string {
+  for (let code = 0x2a; ; code += 1) {
+    const char = code === 0x2b ? "x" : String.fromCodePoint(code);
+    if (!secrets.some((secret) => secret.includes(char))) return char.repeat(4);
+  }
+}
+
+/** `text` with every occurrence of each secret replaced by `mask`, longest secret first. */
+function hide(text: string, secrets: string[], mask: string): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    out = out.split(secret).join(mask);
+  }
+  return out;
+}
+
+/** `location` as it may be shown: a URL's password replaced by `****` (wherever else it occurs, too). */
+export function displayLocation(location: string): string {
+  if (!isPostgresUrl(location)) return location;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return "the PostgreSQL URL given (not shown: it does not parse)";
+  }
+  const secrets = passwordsOf(location);
+  if (secrets.length === 0) return url.toString();
+  const mask = maskFor(secrets);
+  url.password = mask;
+  return hide(url.toString(), secrets, mask);
+}
+
+/** `text` with `location` shown as {@link displayLocation} and its password, raw or decoded, masked. */
+export function withoutPassword(text: string, location: string): string {
+  const secrets = passwordsOf(location);
+  const out = text.split(location).join(displayLocation(location));
+  return secrets.length === 0 ? out : hide(out, secrets, maskFor(secrets));
 }
 
 /**

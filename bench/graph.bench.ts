@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../agents/checkpoint/sqlite-driver.js";
 import { SqliteCheckpointSaver } from "../agents/checkpoint/sqlite-saver.js";
 import { prepareTarget } from "../agents/cli/target.js";
 import { createCoderReviewerGraph } from "../agents/coder-reviewer/graph.js";
@@ -162,7 +162,7 @@ export async function run(): Promise<void> {
   try {
     let sqlite: SqliteCheckpointSaver | undefined;
     await measureRounds("SqliteCheckpointSaver", () => {
-      sqlite = new SqliteCheckpointSaver(new Database(join(dir, "state.sqlite")));
+      sqlite = new SqliteCheckpointSaver(openSqliteDatabase(join(dir, "state.sqlite")));
       return sqlite;
     });
     sqlite?.close();

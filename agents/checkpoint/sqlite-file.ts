@@ -8,8 +8,8 @@
  */
 import { closeSync, lstatSync, mkdirSync, openSync, readSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 import { ConfigurationError } from "../../src/errors.js";
+import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-driver.js";
 
 /** The tables a database may already hold and still be ours: LangGraph's SQLite savers' and the review CLI's. */
 const OUR_TABLES = new Set([
@@ -57,7 +57,7 @@ function startsLikeSqlite(path: string): boolean {
 }
 
 /** Refuses `path` unless it is a regular SQLite file holding only our tables (or none). */
-function checkExisting(path: string, stats: Stats, Database: typeof BetterSqlite3): void {
+function checkExisting(path: string, stats: Stats): void {
   if (stats.isSymbolicLink()) throw unavailable(path, "it is a symbolic link");
   if (stats.isDirectory()) throw unavailable(path, "it is a directory");
   if (!stats.isFile()) throw unavailable(path, "it is not a regular file");
@@ -71,10 +71,10 @@ function checkExisting(path: string, stats: Stats, Database: typeof BetterSqlite
   let tables: string[];
   try {
     // Read-only: looking does not create a journal or change the file.
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    const db = openSqliteDatabase(path, { readOnly: true });
     try {
       tables = (
-        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as unknown as {
           name: string;
         }[]
       ).map((row) => row.name);
@@ -115,13 +115,12 @@ function createPrivate(path: string): void {
  *   symlink, a directory, not a regular file, not an SQLite database, another
  *   program's database, or cannot be created or opened; the path is then left as it was.
  */
-export async function openSqliteStateFile(path: string): Promise<BetterSqlite3.Database> {
-  const { default: Database } = await import("better-sqlite3");
+export async function openSqliteStateFile(path: string): Promise<SqliteDatabase> {
   const stats = statOrUndefined(path);
   if (stats === undefined) createPrivate(path);
-  else checkExisting(path, stats, Database);
+  else checkExisting(path, stats);
   try {
-    return new Database(path, { fileMustExist: true });
+    return openSqliteDatabase(path);
   } catch (error) {
     throw unavailable(path, `it cannot be opened (${(error as Error).message})`, error);
   }

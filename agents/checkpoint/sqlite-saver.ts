@@ -1,6 +1,6 @@
 /**
- * A LangGraph checkpoint saver on `better-sqlite3` (13, which ships prebuilt
- * binaries, so installing the package compiles nothing).
+ * A LangGraph checkpoint saver on Node's own SQLite (`node:sqlite`), so
+ * keeping runs in a file installs and compiles nothing.
  *
  * Layout: the `checkpoints` and `writes` tables of LangGraph's own SQLite
  * saver (so a state file written by `@langchain/langgraph-checkpoint-sqlite`
@@ -33,10 +33,9 @@ import {
   WRITES_IDX_MAP,
   writesSortKey,
 } from "@langchain/langgraph-checkpoint";
-import type BetterSqlite3 from "better-sqlite3";
+import { inTransaction, type SqliteDatabase } from "./sqlite-driver.js";
 
-/** A `better-sqlite3` connection. */
-export type SqliteDatabase = BetterSqlite3.Database;
+export type { SqliteDatabase } from "./sqlite-driver.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -115,14 +114,14 @@ function requireString(value: unknown, key: string, what: string): string {
 }
 
 /**
- * LangGraph checkpointer on a `better-sqlite3` database.
+ * LangGraph checkpointer on a `node:sqlite` database.
  *
  * Passes LangGraph's own conformance suite (`@langchain/langgraph-checkpoint-validation`).
  *
  * @example
  * ```ts
- * import Database from "better-sqlite3";
- * const saver = new SqliteCheckpointSaver(new Database("runs.sqlite"));
+ * import { DatabaseSync } from "node:sqlite";
+ * const saver = new SqliteCheckpointSaver(new DatabaseSync("runs.sqlite"));
  * const graph = createCoderReviewerGraph({ coder, reviewer, checkpointer: saver });
  * ```
  */
@@ -133,7 +132,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
   private ready = false;
 
   /**
-   * @param db An open connection; the saver creates its tables on first use.
+   * @param db An open, writable connection; the saver creates its tables on first use.
    * @param serde How values are serialized (LangGraph's JSON serializer by default).
    */
   constructor(db: SqliteDatabase, serde?: SerializerProtocol) {
@@ -147,15 +146,15 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
    */
   setup(): void {
     if (this.ready) return;
-    if (!this.db.readonly) {
-      this.db.pragma("journal_mode = WAL");
-      // FULL: a commit reaches the disk before it returns, so a finished step survives a power cut too.
-      this.db.pragma("synchronous = FULL");
-      this.db.exec(SCHEMA);
-      const columns = this.db.prepare("PRAGMA table_info(writes)").all() as { name: string }[];
-      if (!columns.some((c) => c.name === "task_path")) {
-        this.db.exec("ALTER TABLE writes ADD COLUMN task_path TEXT NOT NULL DEFAULT ''");
-      }
+    this.db.exec("PRAGMA journal_mode = WAL");
+    // FULL: a commit reaches the disk before it returns, so a finished step survives a power cut too.
+    this.db.exec("PRAGMA synchronous = FULL");
+    this.db.exec(SCHEMA);
+    const columns = this.db.prepare("PRAGMA table_info(writes)").all() as unknown as {
+      name: string;
+    }[];
+    if (!columns.some((c) => c.name === "task_path")) {
+      this.db.exec("ALTER TABLE writes ADD COLUMN task_path TEXT NOT NULL DEFAULT ''");
     }
     this.ready = true;
   }
@@ -165,24 +164,18 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     this.db.close();
   }
 
-  private hasTaskPath(): boolean {
-    const columns = this.db.prepare("PRAGMA table_info(writes)").all() as { name: string }[];
-    return columns.some((c) => c.name === "task_path");
-  }
-
   /** The stored writes of one checkpoint, in LangGraph's `writesSortKey` order. */
   private async pendingWrites(
     threadId: string,
     ns: string,
     checkpointId: string,
   ): Promise<CheckpointPendingWrite[]> {
-    const path = this.db.readonly && !this.hasTaskPath() ? "'' AS task_path" : "task_path";
     const rows = this.db
       .prepare(
-        `SELECT task_id, idx, channel, type, value, ${path} FROM writes
+        `SELECT task_id, idx, channel, type, value, task_path FROM writes
          WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
       )
-      .all(threadId, ns, checkpointId) as WriteRow[];
+      .all(threadId, ns, checkpointId) as unknown as WriteRow[];
     // Sorted here with LangGraph's comparator, not SQL's collation: live execution applies writes in this order.
     rows.sort((a, b) =>
       compareWritesSortKeys(
@@ -219,7 +212,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
           row.thread_id,
           row.checkpoint_ns,
           JSON.stringify(versions.map(([channel]) => channel)),
-        ) as BlobRow[];
+        ) as unknown as BlobRow[];
       const wanted = new Map(versions.map(([channel, version]) => [channel, String(version)]));
       // Rows of the older saver hold their values inline; blobs add the rest.
       checkpoint.channel_values ??= {};
@@ -347,7 +340,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
          ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY checkpoint_id DESC${sqlLimit}`,
       )
-      .all(...args) as CheckpointRow[];
+      .all(...args) as unknown as CheckpointRow[];
     let yielded = 0;
     for (const row of rows) {
       if (max !== undefined && yielded >= max) return;
@@ -392,7 +385,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const putCheckpoint = this.db.prepare(
       `INSERT OR REPLACE INTO checkpoints (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const [channel, version, blobType, bytes] of blobs) {
         putBlob.run(threadId, ns, channel, version, blobType, bytes);
       }
@@ -405,7 +398,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         serializedCheckpoint,
         serializedMetadata,
       );
-    })();
+    });
     return {
       configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: checkpoint.id },
     };
@@ -442,7 +435,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
       );
     const replace = sql("INSERT OR REPLACE");
     const keep = sql("INSERT OR IGNORE");
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const row of rows) {
         (row.idx < 0 ? replace : keep).run(
           threadId,
@@ -456,16 +449,16 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
           taskPath ?? "",
         );
       }
-    })();
+    });
   }
 
   /** Deletes every checkpoint, write and value of `threadId`. */
   async deleteThread(threadId: string): Promise<void> {
     this.setup();
-    this.db.transaction(() => {
+    inTransaction(this.db, () => {
       for (const table of ["checkpoints", "writes", "checkpoint_blobs"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE thread_id = ?`).run(threadId);
       }
-    })();
+    });
   }
 }

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
+import { inTransaction } from "../checkpoint/sqlite-driver.js";
 import { openSqliteStateFile } from "../checkpoint/sqlite-file.js";
 import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import {
@@ -105,20 +106,23 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
 
     async lock(threadId: string): Promise<ThreadLock> {
       const token = randomUUID();
-      const take = db.transaction(() => {
-        const held = lockRow(threadId);
-        if (held !== undefined && holderAlive(held)) {
-          throw threadBusy(threadId, `process ${held.pid} on host ${held.host}`);
-        }
-        db.prepare(
-          "INSERT OR REPLACE INTO review_run_locks (thread_id, pid, host, token, started) VALUES (?, ?, ?, ?, ?)",
-        ).run(threadId, process.pid, hostname(), token, OWN_START);
-      });
       // IMMEDIATE: the check and the insert happen under SQLite's write lock, so two processes cannot both pass.
-      take.immediate();
+      inTransaction(
+        db,
+        () => {
+          const held = lockRow(threadId);
+          if (held !== undefined && holderAlive(held)) {
+            throw threadBusy(threadId, `process ${held.pid} on host ${held.host}`);
+          }
+          db.prepare(
+            "INSERT OR REPLACE INTO review_run_locks (thread_id, pid, host, token, started) VALUES (?, ?, ?, ?, ?)",
+          ).run(threadId, process.pid, hostname(), token, OWN_START);
+        },
+        { immediate: true },
+      );
       return {
         async release() {
-          if (!db.open) return;
+          if (!db.isOpen) return;
           db.prepare("DELETE FROM review_run_locks WHERE thread_id = ? AND token = ?").run(
             threadId,
             token,
@@ -174,7 +178,9 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
     },
 
     async runs(): Promise<RunRecord[]> {
-      const records = (db.prepare("SELECT * FROM review_runs").all() as RunRow[]).map(recordOf);
+      const records = (db.prepare("SELECT * FROM review_runs").all() as unknown as RunRow[]).map(
+        recordOf,
+      );
       const firsts = db
         .prepare(
           "SELECT thread_id, MIN(checkpoint_id) AS first FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id",
@@ -191,7 +197,7 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
     },
 
     async close(): Promise<void> {
-      if (db.open) saver.close();
+      if (db.isOpen) saver.close();
     },
   };
   return store;

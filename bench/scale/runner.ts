@@ -101,10 +101,10 @@ async function openSaver(
     case "memory":
       return { saver: new MemorySaver(), close: async () => {} };
     case "sqlite": {
-      const { default: Database } = await import("better-sqlite3");
+      const { openSqliteDatabase } = await import("../../agents/checkpoint/sqlite-driver.js");
       const { SqliteCheckpointSaver } = await import("../../agents/checkpoint/sqlite-saver.js");
       const dir = mkdtempSync(join(tmpdir(), "scale-bench-"));
-      const saver = new SqliteCheckpointSaver(new Database(join(dir, "state.sqlite")));
+      const saver = new SqliteCheckpointSaver(openSqliteDatabase(join(dir, "state.sqlite")));
       return {
         saver,
         close: async () => {

@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MemorySaver } from "@langchain/langgraph";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
 import { SqliteCheckpointSaver } from "../../agents/checkpoint/sqlite-saver.js";
 import {
   type CoderReviewerEvent,
@@ -236,7 +236,7 @@ describe("checkpointed threads", () => {
   it("resumes from an SQLite file that holds no token or secret key", async () => {
     const dir = mkdtempSync(join(tmpdir(), "coder-reviewer-"));
     const file = join(dir, "state.sqlite");
-    const saver = new SqliteCheckpointSaver(new Database(file));
+    const saver = new SqliteCheckpointSaver(openSqliteDatabase(file));
     try {
       const local = await agentsEndpointForTest();
       const { result } = await failInReview(local, saver);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
 import { SqliteCheckpointSaver } from "../../agents/checkpoint/sqlite-saver.js";
 
 const dirs = new WeakMap<SqliteCheckpointSaver, string>();
@@ -16,7 +16,7 @@ export default {
   checkpointerName: "sagemaker-openai-agents SqliteCheckpointSaver",
   createCheckpointer(): SqliteCheckpointSaver {
     const dir = mkdtempSync(join(tmpdir(), "smoa-saver-"));
-    const saver = new SqliteCheckpointSaver(new Database(join(dir, "state.sqlite")));
+    const saver = new SqliteCheckpointSaver(openSqliteDatabase(join(dir, "state.sqlite")));
     dirs.set(saver, dir);
     return saver;
   },

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERROR, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
-import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
 import { SqliteCheckpointSaver } from "../../agents/checkpoint/sqlite-saver.js";
 
 function tempFile(): string {
@@ -20,9 +20,9 @@ function tempFile(): string {
 }
 
 function saverOn(file: string): SqliteCheckpointSaver {
-  const saver = new SqliteCheckpointSaver(new Database(file));
+  const saver = new SqliteCheckpointSaver(openSqliteDatabase(file));
   onTestFinished(() => {
-    if (saver.db.open) saver.close();
+    if (saver.db.isOpen) saver.close();
   });
   return saver;
 }
@@ -120,7 +120,7 @@ describe("SqliteCheckpointSaver", () => {
   it("reads and extends a state file written by @langchain/langgraph-checkpoint-sqlite", async () => {
     const file = tempFile();
     // The older saver's tables, with one checkpoint holding its values inline and one write.
-    const legacy = new Database(file);
+    const legacy = openSqliteDatabase(file);
     legacy.exec(`
       CREATE TABLE checkpoints (thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '',
         checkpoint_id TEXT NOT NULL, parent_checkpoint_id TEXT, type TEXT, checkpoint BLOB, metadata BLOB,

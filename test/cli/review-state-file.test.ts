@@ -19,8 +19,8 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
 import { agentsEndpointForTest } from "../agents/helpers.js";
 import {
   cliEnv,
@@ -85,7 +85,7 @@ const REFUSALS: Array<{ name: string; make(dir: string): Refused; why: RegExp }>
     name: "a symlink to a state database of ours",
     make(dir) {
       const real = join(dir, "real.sqlite");
-      const db = new Database(real);
+      const db = openSqliteDatabase(real);
       db.exec("CREATE TABLE checkpoints (thread_id TEXT)");
       db.close();
       aged(real);
@@ -99,7 +99,7 @@ const REFUSALS: Array<{ name: string; make(dir: string): Refused; why: RegExp }>
     name: "another program's SQLite database",
     make(dir) {
       const path = join(dir, "app.db");
-      const db = new Database(path);
+      const db = openSqliteDatabase(path);
       db.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)");
       db.exec("INSERT INTO invoices (total) VALUES (12.5)");
       db.close();

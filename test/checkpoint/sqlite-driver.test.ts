@@ -1,0 +1,60 @@
+/**
+ * The SQLite saver runs on Node's own `node:sqlite`. Node 22 calls that module
+ * experimental and warns when it loads; a normal run of ours must print no
+ * warning, while every other warning still reaches stderr. Checked in a child
+ * process of whichever Node runs the tests (CI runs them on 22 and 24).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { expect, it, onTestFinished } from "vitest";
+import { inTransaction, openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
+
+const DRIVER = pathToFileURL(
+  resolve(import.meta.dirname, "../../dist/agents/checkpoint/sqlite-driver.js"),
+).href;
+
+it("opens a database with no warning on stderr, and lets other warnings through", async () => {
+  const script = `
+    const { openSqliteDatabase } = await import(${JSON.stringify(DRIVER)});
+    const db = openSqliteDatabase(":memory:");
+    console.log(JSON.stringify(db.prepare("SELECT 40 + 2 AS answer").get()));
+    db.close();
+    process.emitWarning("a warning of the app's own", "ExperimentalWarning");
+  `;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+    "--input-type=module",
+    "-e",
+    script,
+  ]);
+  expect(JSON.parse(stdout)).toEqual({ answer: 42 });
+  expect(stderr).toContain("a warning of the app's own");
+  expect(stderr).not.toMatch(/SQLite/i);
+});
+
+it("commits a transaction's statements together and rolls all of them back on a throw", () => {
+  const dir = mkdtempSync(join(tmpdir(), "smoa-sqlite-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const db = openSqliteDatabase(join(dir, "t.sqlite"));
+  onTestFinished(() => db.close());
+  db.exec("CREATE TABLE t (n INTEGER)");
+  inTransaction(db, () => {
+    db.prepare("INSERT INTO t VALUES (1)").run();
+    db.prepare("INSERT INTO t VALUES (2)").run();
+  });
+  expect(() =>
+    inTransaction(
+      db,
+      () => {
+        db.prepare("INSERT INTO t VALUES (3)").run();
+        throw new Error("half way");
+      },
+      { immediate: true },
+    ),
+  ).toThrow("half way");
+  expect(db.prepare("SELECT n FROM t ORDER BY n").all()).toEqual([{ n: 1 }, { n: 2 }]);
+  expect(db.isTransaction).toBe(false);
+});

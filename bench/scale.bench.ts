@@ -57,7 +57,7 @@ async function scaleTable(
 ): Promise<void> {
   process.stdout.write(
     `\n${saver === "none" ? "no checkpointer" : `checkpointer: ${saver}`}\n` +
-      "      C |   wall s |  x ideal | loop p50/p99/max ms |  peak RSS MB | RSS/run MB | CPU/run ms | endpoint CPU/run ms | errors | load\n",
+      "      C |   wall s |  x ideal | loop p50/p99/max ms |  peak RSS MB | RSS/run MB | CPU/run ms (GC) | endpoint CPU/run ms | errors | load\n",
   );
   let ideal: number | undefined;
   for (const concurrency of concurrencies) {
@@ -86,7 +86,7 @@ async function scaleTable(
         `${`${fixed(result.loopP50Ms)}/${fixed(result.loopP99Ms)}/${fixed(result.loopMaxMs)}`.padStart(19)} | ` +
         `${fixed(result.peakRssMb, 0).padStart(12)} | ` +
         `${fixed((result.peakRssMb - result.baselineRssMb) / concurrency, 2).padStart(10)} | ` +
-        `${fixed(result.cpuPerRunMs).padStart(10)} | ${fixed(endpointCpu / concurrency).padStart(19)} | ` +
+        `${`${fixed(result.cpuPerRunMs)} (${fixed(result.gcPerRunMs)})`.padStart(15)} | ${fixed(endpointCpu / concurrency).padStart(19)} | ` +
         `${errorsText(result.errors)} | ${load()}\n`,
     );
   }

@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
@@ -57,6 +57,8 @@ export interface ScaleResult {
   baselineRssMb: number;
   peakRssMb: number;
   cpuPerRunMs: number;
+  /** Garbage-collection pauses of the event loop thread, per run. */
+  gcPerRunMs: number;
   errors: Record<string, number>;
 }
 
@@ -173,6 +175,11 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
   }, 50);
   const syntaxBefore = pythonSyntaxPool("python3").stats();
   await mark("start");
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ["gc"] });
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   loop.enable();
   const cpuBefore = process.cpuUsage();
@@ -185,6 +192,7 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   loop.disable();
+  gc.disconnect();
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   await mark("end");
@@ -216,6 +224,7 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
     baselineRssMb: baselineRss / MB,
     peakRssMb: peakRss / MB,
     cpuPerRunMs: (cpu.user + cpu.system) / 1000 / task.concurrency,
+    gcPerRunMs: gcMs / task.concurrency,
     errors,
   };
 }

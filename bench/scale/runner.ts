@@ -19,6 +19,7 @@ import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { BaseMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, MemorySaver } from "@langchain/langgraph";
 import { ChatOpenAI } from "@langchain/openai";
+import { openCheckpointSaver } from "../../agents/checkpoint/open-saver.js";
 import { createCoderReviewerGraph } from "../../agents/coder-reviewer/graph.js";
 import { generateToken } from "../../src/auth/index.js";
 import { createSageMakerChatModels } from "../../src/model/index.js";
@@ -102,26 +103,20 @@ async function openSaver(
       return { saver: undefined, close: async () => {} };
     case "memory":
       return { saver: new MemorySaver(), close: async () => {} };
-    case "sqlite": {
-      const { openSqliteDatabase } = await import("../../agents/checkpoint/sqlite-driver.js");
-      const { SqliteCheckpointSaver } = await import("../../agents/checkpoint/sqlite-saver.js");
+    case "sqlite":
+    case "postgres": {
+      // The package's own opener, as `review --state` uses it: a file path or a PostgreSQL URL.
       const dir = mkdtempSync(join(tmpdir(), "scale-bench-"));
-      const saver = new SqliteCheckpointSaver(openSqliteDatabase(join(dir, "state.sqlite")));
+      const location =
+        task.saver === "sqlite" ? join(dir, "state.sqlite") : (task.postgresUrl ?? "");
+      const opened = await openCheckpointSaver(location);
       return {
-        saver,
+        saver: opened.saver,
         close: async () => {
-          saver.close();
+          await opened.close();
           rmSync(dir, { recursive: true, force: true });
         },
       };
-    }
-    case "postgres": {
-      const { PostgresSaver } = await import("@langchain/langgraph-checkpoint-postgres");
-      const saver = PostgresSaver.fromConnString(task.postgresUrl ?? "", {
-        schema: `scale_bench_${process.pid}`,
-      });
-      await saver.setup();
-      return { saver, close: () => saver.end() };
     }
   }
 }
@@ -153,7 +148,8 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
   const { saver, close } = await openSaver(task);
   const warm = chatModels(task, "fast", 8);
   const paced = chatModels(task, "agents", Math.max(64, task.concurrency));
-  const config = (thread: string) => ({ configurable: { thread_id: thread } });
+  // Thread ids unique to this process: a database may hold threads of earlier runners.
+  const config = (thread: string) => ({ configurable: { thread_id: `${process.pid}-${thread}` } });
   // Warm up (module loading, compilation) on the unpaced endpoint; the first run's result is
   // what every measured run must produce.
   const warmGraph = createCoderReviewerGraph({ ...warm.models, checkpointer: saver });

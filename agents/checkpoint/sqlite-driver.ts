@@ -46,6 +46,9 @@ function nodeSqlite(): NodeSqlite {
   return loaded;
 }
 
+/** How long a statement waits for another connection's write lock before it fails, in ms. */
+const BUSY_TIMEOUT_MS = 5_000;
+
 /** Options of {@link openSqliteDatabase}. */
 export interface OpenSqliteOptions {
   /** Open without the right to write (looking at a file changes nothing). Default false. */
@@ -59,7 +62,11 @@ export interface OpenSqliteOptions {
  */
 export function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): SqliteDatabase {
   const { DatabaseSync } = nodeSqlite();
-  return new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  const db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  // Several processes may share one file (runs side by side, --list during a run): wait for
+  // another writer's lock instead of failing at once with SQLITE_BUSY.
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
 }
 
 /**

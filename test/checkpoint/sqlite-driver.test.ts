@@ -58,3 +58,26 @@ it("commits a transaction's statements together and rolls all of them back on a 
   expect(db.prepare("SELECT n FROM t ORDER BY n").all()).toEqual([{ n: 1 }, { n: 2 }]);
   expect(db.isTransaction).toBe(false);
 });
+
+it("waits for another connection's write lock instead of failing at once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "smoa-sqlite-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "t.sqlite");
+  const db = openSqliteDatabase(file);
+  onTestFinished(() => db.close());
+  db.exec("CREATE TABLE t (n INTEGER)");
+  // Another process holds the write lock for a moment, then commits.
+  const holder = `
+    const { openSqliteDatabase } = await import(${JSON.stringify(DRIVER)});
+    const other = openSqliteDatabase(${JSON.stringify(file)});
+    other.exec("BEGIN IMMEDIATE");
+    other.prepare("INSERT INTO t VALUES (1)").run();
+    console.log("locked");
+    setTimeout(() => { other.exec("COMMIT"); other.close(); }, 300);
+  `;
+  const child = execFile(process.execPath, ["--input-type=module", "-e", holder]);
+  await new Promise<void>((done) => child.stdout?.once("data", () => done()));
+  inTransaction(db, () => db.prepare("INSERT INTO t VALUES (2)").run(), { immediate: true });
+  await new Promise((done) => child.once("exit", done));
+  expect(db.prepare("SELECT n FROM t ORDER BY n").all()).toEqual([{ n: 1 }, { n: 2 }]);
+});

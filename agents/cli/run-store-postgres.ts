@@ -12,12 +12,10 @@ import {
 } from "../checkpoint/postgres.js";
 import {
   RUNS_TABLE,
-  type RunOutcome,
   type RunRecord,
   type RunRow,
   type RunStore,
-  recordOf,
-  rowValues,
+  runRegistry,
   type ThreadLock,
   threadBusy,
   withUnrecorded,
@@ -40,6 +38,11 @@ export async function openPostgresRunStore(url: string): Promise<RunStore> {
   const { default: pgModule } = await import("pg");
   /** The connections holding this process's thread locks. */
   const held = new Map<string, pg.Client>();
+  const registry = runRegistry({
+    param: (n) => `$${n}`,
+    rows: async (sql, values) => (await pool.query<RunRow>(sql, [...values])).rows,
+    run: async (sql, values) => (await pool.query(sql, [...values])).rowCount ?? 0,
+  });
 
   const store: RunStore = {
     kind: "postgres",
@@ -93,35 +96,13 @@ export async function openPostgresRunStore(url: string): Promise<RunStore> {
       }
     },
 
-    async findRun(threadId: string): Promise<RunRecord | undefined> {
-      const { rows } = await pool.query<RunRow>("SELECT * FROM review_runs WHERE thread_id = $1", [
-        threadId,
-      ]);
-      return rows[0] === undefined ? undefined : recordOf(rows[0]);
-    },
-
-    async addRun(record): Promise<boolean> {
-      const result = await pool.query(
-        `INSERT INTO review_runs (thread_id, started_at, task, target, outcome)
-         VALUES ($1, $2, $3, $4, 'running') ON CONFLICT (thread_id) DO NOTHING`,
-        rowValues(record),
-      );
-      return result.rowCount === 1;
-    },
-
-    async removeRun(threadId: string): Promise<void> {
-      await pool.query("DELETE FROM review_runs WHERE thread_id = $1", [threadId]);
-    },
-
-    async setOutcome(threadId: string, outcome: RunOutcome): Promise<void> {
-      await pool.query("UPDATE review_runs SET outcome = $1 WHERE thread_id = $2", [
-        outcome,
-        threadId,
-      ]);
-    },
+    findRun: registry.findRun,
+    addRun: registry.addRun,
+    removeRun: registry.removeRun,
+    setOutcome: registry.setOutcome,
 
     async runs(): Promise<RunRecord[]> {
-      const records = (await pool.query<RunRow>("SELECT * FROM review_runs")).rows.map(recordOf);
+      const records = await registry.records();
       const { rows } = await pool.query<{ thread_id: string; first_ts: string | null }>(
         `SELECT DISTINCT ON (thread_id) thread_id, checkpoint->>'ts' AS first_ts
          FROM checkpoints WHERE checkpoint_ns = '' ORDER BY thread_id, checkpoint_id ASC`,

@@ -14,12 +14,10 @@ import { openSqliteStateFile } from "../checkpoint/sqlite-file.js";
 import { SqliteCheckpointSaver } from "../checkpoint/sqlite-saver.js";
 import {
   RUNS_TABLE,
-  type RunOutcome,
   type RunRecord,
   type RunRow,
   type RunStore,
-  recordOf,
-  rowValues,
+  runRegistry,
   type ThreadLock,
   threadBusy,
   withUnrecorded,
@@ -94,6 +92,12 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_run_targets'")
       .get() !== undefined;
 
+  const registry = runRegistry({
+    param: () => "?",
+    rows: async (sql, values) => db.prepare(sql).all(...values) as unknown as RunRow[],
+    run: async (sql, values) => Number(db.prepare(sql).run(...values).changes),
+  });
+
   const lockRow = (threadId: string) =>
     db
       .prepare("SELECT pid, host, token, started FROM review_run_locks WHERE thread_id = ?")
@@ -141,11 +145,8 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
     },
 
     async findRun(threadId: string): Promise<RunRecord | undefined> {
-      const row = db.prepare("SELECT * FROM review_runs WHERE thread_id = ?").get(threadId) as
-        | RunRow
-        | undefined;
-      if (row !== undefined) return recordOf(row);
-      if (!legacyTargets) return undefined;
+      const found = await registry.findRun(threadId);
+      if (found !== undefined || !legacyTargets) return found;
       // Runs saved before the registry existed recorded only their target.
       const legacy = db
         .prepare("SELECT target FROM review_run_targets WHERE thread_id = ?")
@@ -160,27 +161,12 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
       };
     },
 
-    async addRun(record): Promise<boolean> {
-      const result = db
-        .prepare(
-          "INSERT OR IGNORE INTO review_runs (thread_id, started_at, task, target, outcome) VALUES (?, ?, ?, ?, 'running')",
-        )
-        .run(...rowValues(record));
-      return result.changes === 1;
-    },
-
-    async removeRun(threadId: string): Promise<void> {
-      db.prepare("DELETE FROM review_runs WHERE thread_id = ?").run(threadId);
-    },
-
-    async setOutcome(threadId: string, outcome: RunOutcome): Promise<void> {
-      db.prepare("UPDATE review_runs SET outcome = ? WHERE thread_id = ?").run(outcome, threadId);
-    },
+    addRun: registry.addRun,
+    removeRun: registry.removeRun,
+    setOutcome: registry.setOutcome,
 
     async runs(): Promise<RunRecord[]> {
-      const records = (db.prepare("SELECT * FROM review_runs").all() as unknown as RunRow[]).map(
-        recordOf,
-      );
+      const records = await registry.records();
       const firsts = db
         .prepare(
           "SELECT thread_id, MIN(checkpoint_id) AS first FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id",

@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS review_runs (
 )`;
 
 /** The record of a registry row. @throws `STATE_TARGET_UNREADABLE` for a damaged target. */
-export function recordOf(row: RunRow): RunRecord {
+function recordOf(row: RunRow): RunRecord {
   return {
     threadId: row.thread_id,
     startedAt: row.started_at,
@@ -74,7 +74,7 @@ export function recordOf(row: RunRow): RunRecord {
 }
 
 /** The registry's values for a new run (`target` as its stored names). */
-export function rowValues(
+function rowValues(
   record: Omit<RunRecord, "outcome">,
 ): [string, string, string | null, string | null] {
   return [
@@ -83,6 +83,57 @@ export function rowValues(
     record.task ?? null,
     record.target === undefined ? null : targetRecord(record.target),
   ];
+}
+
+/**
+ * One store's database as the registry uses it. The registry's SQL is written
+ * once, for both stores; `param` spells its parameters for the driver.
+ */
+export interface RegistryDatabase {
+  /** The `n`-th (1-based) parameter of a statement: `?` in SQLite, `$n` in PostgreSQL. */
+  param(n: number): string;
+  /** The rows `sql` selects. */
+  rows(sql: string, values: ReadonlyArray<string | null>): Promise<RunRow[]>;
+  /** Runs `sql`; how many rows it changed. */
+  run(sql: string, values: ReadonlyArray<string | null>): Promise<number>;
+}
+
+/** The registry's part of a {@link RunStore}, plus every record it holds. */
+export type RunRegistry = Pick<RunStore, "findRun" | "addRun" | "removeRun" | "setOutcome"> & {
+  records(): Promise<RunRecord[]>;
+};
+
+/** The registry (`review_runs`) on `db`, the same statements for both stores. */
+export function runRegistry(db: RegistryDatabase): RunRegistry {
+  const p = db.param;
+  return {
+    async findRun(threadId) {
+      const [row] = await db.rows(`SELECT * FROM review_runs WHERE thread_id = ${p(1)}`, [
+        threadId,
+      ]);
+      return row === undefined ? undefined : recordOf(row);
+    },
+    async addRun(record) {
+      const changed = await db.run(
+        `INSERT INTO review_runs (thread_id, started_at, task, target, outcome)
+         VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, 'running') ON CONFLICT (thread_id) DO NOTHING`,
+        rowValues(record),
+      );
+      return changed === 1;
+    },
+    async removeRun(threadId) {
+      await db.run(`DELETE FROM review_runs WHERE thread_id = ${p(1)}`, [threadId]);
+    },
+    async setOutcome(threadId, outcome) {
+      await db.run(`UPDATE review_runs SET outcome = ${p(1)} WHERE thread_id = ${p(2)}`, [
+        outcome,
+        threadId,
+      ]);
+    },
+    async records() {
+      return (await db.rows("SELECT * FROM review_runs", [])).map(recordOf);
+    },
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * A keep-alive connection pool for the models of several inference components
  * (the article's shared `httpx.Client`): one `undici` `Agent` that caps the
- * sockets opened per origin, exposed as the `fetch` the OpenAI client takes.
+ * sockets opened per origin, exposed as the `fetch` the OpenAI client takes
+ * (built on undici's `request` API, see `lean-fetch.ts`).
  *
  * `undici` is imported on the first request, so importing the package does not load it.
  */
-import type { Agent } from "undici";
 import { ValidationError } from "../errors.js";
+import { leanFetch } from "./lean-fetch.js";
 import type { FetchFunction } from "./transport.js";
 
 /** Options of {@link createConnectionPool}. */
@@ -55,13 +56,13 @@ export function createConnectionPool(options: ConnectionPoolOptions = {}): SageM
     "keepAliveTimeoutMs",
     60_000,
   );
-  let loaded: Promise<{ agent: Agent; fetch: typeof import("undici").fetch }> | undefined;
+  let loaded: Promise<{ agent: import("undici").Agent; fetch: FetchFunction }> | undefined;
   let closed = false;
   const load = () => {
-    loaded ??= import("undici").then(({ Agent, fetch }) => ({
-      agent: new Agent({ connections: maxSockets, keepAliveTimeout, pipelining: 1 }),
-      fetch,
-    }));
+    loaded ??= import("undici").then((undici) => {
+      const agent = new undici.Agent({ connections: maxSockets, keepAliveTimeout, pipelining: 1 });
+      return { agent, fetch: leanFetch(undici, agent) };
+    });
     return loaded;
   };
   const poolFetch: FetchFunction = async (url, init) => {
@@ -71,13 +72,8 @@ export function createConnectionPool(options: ConnectionPoolOptions = {}): SageM
         "This connection pool was closed; create a new one.",
       );
     }
-    const { agent, fetch } = await load();
-    // undici's fetch and Response match the global ones at run time; only their types differ.
-    const response = await fetch(url as Parameters<typeof fetch>[0], {
-      ...(init as Parameters<typeof fetch>[1]),
-      dispatcher: agent,
-    });
-    return response as unknown as Response;
+    const { fetch } = await load();
+    return fetch(url, init);
   };
   return {
     fetch: poolFetch,

@@ -11,19 +11,28 @@ import { Agent } from "../../agents/index.js";
 import { SageMakerOpenAIError } from "../../src/errors.js";
 import type { BackendConfig, ChatBackend, LocalEndpoint } from "../../src/local/index.js";
 import { calculatorTool } from "../../tools/index.js";
-import { agentsEndpointForTest, chatModel, componentsHit, recordingBackend } from "./helpers.js";
+import {
+  agentsEndpointForTest,
+  chatModel,
+  componentsHit,
+  recordingBackend,
+  DEMO_TASK as TASK,
+} from "./helpers.js";
 
-const TASK = "Write a function that converts Celsius to Fahrenheit.";
 const CODER_PROMPT = "You are an expert Python developer. Output ONLY the code.";
 
-/** Every event the coder agent (with the calculator) streams for TASK on `endpoint`. */
-async function coderEvents(endpoint: LocalEndpoint) {
-  const agent = new Agent({
+/** The coder agent with the calculator, on `endpoint`'s `coder` component. */
+function coderAgent(endpoint: LocalEndpoint): Agent {
+  return new Agent({
     name: "coder",
     model: chatModel(endpoint, "coder"),
     systemPrompt: CODER_PROMPT,
     tools: [calculatorTool],
   });
+}
+
+/** Every event `agent` streams for TASK. */
+async function streamedEvents(agent: Agent) {
   const events = [];
   for await (const event of agent.stream(TASK)) events.push(event);
   return events;
@@ -106,13 +115,7 @@ function malformedArgumentsBackend(): ChatBackend & { bodies: unknown[] } {
 describe("Agent against the demo coder", () => {
   it("calls the calculator, then answers with code using its result", async () => {
     const local = await agentsEndpointForTest();
-    const agent = new Agent({
-      name: "coder",
-      model: chatModel(local, "coder"),
-      systemPrompt: CODER_PROMPT,
-      tools: [calculatorTool],
-    });
-    const result = await agent.invoke(TASK);
+    const result = await coderAgent(local).invoke(TASK);
     expect(result.stopReason).toBe("final");
     expect(result.steps).toBe(2);
     expect(result.text).toContain("def celsius_to_fahrenheit");
@@ -125,7 +128,7 @@ describe("Agent against the demo coder", () => {
 
   it("streams model starts, tokens, the tool call with its arguments, its result and the answer", async () => {
     const local = await agentsEndpointForTest();
-    const events = await coderEvents(local);
+    const events = await streamedEvents(coderAgent(local));
     const kinds = events.map((event) => event.type).filter((type) => type !== "token");
     expect(kinds).toEqual(["model_start", "tool_call", "tool_result", "model_start", "final"]);
     const call = events.find((event) => event.type === "tool_call");
@@ -149,7 +152,7 @@ describe("Agent against the demo coder", () => {
     const local = await agentsEndpointForTest({
       coder: { type: "demo", script: "coder", toolCalls: "hermes" },
     });
-    const events = await coderEvents(local);
+    const events = await streamedEvents(coderAgent(local));
     const call = events.find((event) => event.type === "tool_call");
     expect(call).toMatchObject({ name: "calculator", args: { expression: "9 / 5" } });
     const final = events.at(-1);
@@ -163,9 +166,9 @@ describe("Agent against the demo coder", () => {
     const local = await agentsEndpointForTest({
       coder: { type: "demo", script: "coder", reasoning: true },
     });
-    const agent = new Agent({ name: "coder", model: chatModel(local, "coder") });
-    const events = [];
-    for await (const event of agent.stream(TASK)) events.push(event);
+    const events = await streamedEvents(
+      new Agent({ name: "coder", model: chatModel(local, "coder") }),
+    );
     const reasoning = events
       .map((event) => (event.type === "reasoning" ? event.text : ""))
       .join("");
@@ -189,14 +192,8 @@ describe("Agent events", () => {
   it("invoke with onEvent sees exactly what stream yields, and streams only then", async () => {
     const backend = recordingBackend({ type: "demo", script: "coder" });
     const local = await agentsEndpointForTest({ coder: backend });
-    const agent = new Agent({
-      name: "coder",
-      model: chatModel(local, "coder"),
-      systemPrompt: CODER_PROMPT,
-      tools: [calculatorTool],
-    });
-    const streamed = [];
-    for await (const event of agent.stream(TASK)) streamed.push(event);
+    const agent = coderAgent(local);
+    const streamed = await streamedEvents(agent);
     const seen: unknown[] = [];
     const result = await agent.invoke(TASK, { onEvent: (event) => seen.push(event) });
     // The same events in the same order; tool call ids are random per request, as in vLLM.

@@ -23,18 +23,10 @@ import {
   chatModel,
   componentsHit,
   FROM_FIRST_REVIEW,
+  graphOn,
   recordingBackend,
+  DEMO_TASK as TASK,
 } from "./helpers.js";
-
-const TASK = "Write a function that converts Celsius to Fahrenheit.";
-
-function graphOn(endpoint: LocalEndpoint, extra: { maxRounds?: number } = {}) {
-  return createCoderReviewerGraph({
-    coder: chatModel(endpoint, "coder"),
-    reviewer: chatModel(endpoint, "reviewer"),
-    ...extra,
-  });
-}
 
 /** A reviewer whose structured-output requests the server refuses with a 400, as a server without them would. */
 function noStructuredOutput(): ChatBackend {
@@ -202,11 +194,7 @@ describe("checkpointed threads", () => {
     endpoint: LocalEndpoint,
     checkpointer: MemorySaver | SqliteCheckpointSaver,
   ) {
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(endpoint, "coder"),
-      reviewer: chatModel(endpoint, "reviewer"),
-      checkpointer,
-    });
+    const graph = graphOn(endpoint, { checkpointer });
     const config = { configurable: { thread_id: randomUUID() } };
     endpoint.injectFault({
       endpoint: "agents",
@@ -258,11 +246,7 @@ describe("checkpointed threads", () => {
   it("keeps the agents' inner loops out of the checkpoints", async () => {
     const local = await agentsEndpointForTest();
     const saver = new MemorySaver();
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer: saver,
-    });
+    const graph = graphOn(local, { checkpointer: saver });
     const config = { configurable: { thread_id: "one" } };
     await graph.invoke({ task: TASK }, config);
     const namespaces = new Set<string>();

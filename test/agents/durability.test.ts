@@ -11,11 +11,14 @@ import { MemorySaver } from "@langchain/langgraph";
 import { type Checkpoint, type CheckpointMetadata, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { resumePoint } from "../../agents/cli/resume-point.js";
-import { createCoderReviewerGraph } from "../../agents/index.js";
 import type { ChatBackend } from "../../src/local/index.js";
-import { agentsEndpointForTest, chatModel, componentsHit, recordingBackend } from "./helpers.js";
-
-const TASK = "Write a function that converts Celsius to Fahrenheit.";
+import {
+  agentsEndpointForTest,
+  componentsHit,
+  graphOn,
+  recordingBackend,
+  DEMO_TASK as TASK,
+} from "./helpers.js";
 
 /**
  * A MemorySaver that holds back the checkpoint of the coder's step until the
@@ -72,11 +75,7 @@ describe("checkpoint durability", () => {
   it('saves the coder\'s step before the reviewer starts ("sync" by default with a checkpointer)', async () => {
     const saver = new HeldSaver(400);
     const local = await agentsEndpointForTest({ reviewer: loggingReviewer(saver) });
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer: saver,
-    });
+    const graph = graphOn(local, { checkpointer: saver });
     const result = await graph.invoke(
       { task: TASK },
       { configurable: { thread_id: randomUUID() } },
@@ -88,11 +87,7 @@ describe("checkpoint durability", () => {
   it('lets a caller choose "async": then the reviewer starts while the coder\'s step is still being saved', async () => {
     const saver = new HeldSaver(10_000);
     const local = await agentsEndpointForTest({ reviewer: loggingReviewer(saver) });
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer: saver,
-    });
+    const graph = graphOn(local, { checkpointer: saver });
     await graph.invoke(
       { task: TASK },
       { configurable: { thread_id: randomUUID() }, durability: "async" },
@@ -103,11 +98,7 @@ describe("checkpoint durability", () => {
   it("continues a thread saved with nothing scheduled and no stopReason instead of calling it finished", async () => {
     const local = await agentsEndpointForTest();
     const saver = new MemorySaver();
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer: saver,
-    });
+    const graph = graphOn(local, { checkpointer: saver });
     const config = { configurable: { thread_id: randomUUID() } };
     local.injectFault({ endpoint: "agents", component: "reviewer", status: 503, count: "always" });
     await expect(graph.invoke({ task: TASK }, config)).rejects.toThrow();

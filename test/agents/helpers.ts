@@ -1,10 +1,16 @@
 /**
  * Helpers for the agent tests: a local endpoint serving the demo `coder` and
  * `reviewer` models as inference components of one endpoint (`agents`), chat
- * models pointed at its routes, and a backend wrapper that records (and can
- * edit) the request bodies the demo model receives.
+ * models pointed at its routes, the coder/reviewer graph on them, and a
+ * backend wrapper that records (and can edit) the request bodies the demo
+ * model receives.
  */
 import { onTestFinished } from "vitest";
+import {
+  type CoderReviewerGraph,
+  type CoderReviewerGraphOptions,
+  createCoderReviewerGraph,
+} from "../../agents/coder-reviewer/graph.js";
 import { createTokenProvider } from "../../src/auth/index.js";
 import type { ChatCompletionRequestBody } from "../../src/local/backend.js";
 import { createBackend } from "../../src/local/backends/index.js";
@@ -110,4 +116,22 @@ export function chatModel(
 /** The inference components the access log shows, in request order. */
 export function componentsHit(local: LocalEndpoint): Array<string | null> {
   return local.requests.map((entry) => entry.component);
+}
+
+/** The task the demo scripts answer (a Celsius to Fahrenheit converter, two rounds). */
+export const DEMO_TASK = "Write a function that converts Celsius to Fahrenheit.";
+
+/**
+ * The coder/reviewer graph on the `coder` and `reviewer` components of
+ * `local` (see {@link chatModel}), with `options` (checkpointer, maxRounds, ...).
+ */
+export function graphOn(
+  local: LocalEndpoint,
+  options: Omit<CoderReviewerGraphOptions, "coder" | "reviewer"> = {},
+): CoderReviewerGraph {
+  return createCoderReviewerGraph({
+    coder: chatModel(local, "coder"),
+    reviewer: chatModel(local, "reviewer"),
+    ...options,
+  });
 }

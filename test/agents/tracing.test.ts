@@ -7,7 +7,6 @@
  */
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createCoderReviewerGraph } from "../../agents/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
 import {
@@ -18,7 +17,7 @@ import {
   tracedRuns,
 } from "../helpers/langsmith-runs.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
-import { chatModel, startAgentsEndpoint } from "./helpers.js";
+import { DEMO_TASK, graphOn, startAgentsEndpoint } from "./helpers.js";
 
 let capture: CaptureServer;
 let local: LocalEndpoint;
@@ -40,13 +39,7 @@ afterAll(async () => {
 
 describe("LangSmith tracing of the coder/reviewer graph", () => {
   it("names the agents' and tools' runs and tags them with endpoint, component and round, without secrets", async () => {
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-    });
-    const result = await graph.invoke({
-      task: "Write a function that converts Celsius to Fahrenheit.",
-    });
+    const result = await graphOn(local).invoke({ task: DEMO_TASK });
     expect(result.approved).toBe(true);
     await awaitAllCallbacks();
 

@@ -10,12 +10,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { createCoderReviewerGraph, openCheckpointSaver } from "../../agents/index.js";
-import { agentsEndpointForTest, chatModel } from "../agents/helpers.js";
+import { openCheckpointSaver } from "../../agents/index.js";
+import { agentsEndpointForTest, graphOn, DEMO_TASK as TASK } from "../agents/helpers.js";
 import { postgresForTests } from "../helpers/postgres.js";
 
 const postgres = postgresForTests();
-const TASK = "Write a function that converts Celsius to Fahrenheit.";
 
 function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "open-saver-"));
@@ -29,12 +28,7 @@ async function runAndResume(location: string): Promise<void> {
   const thread = { configurable: { thread_id: randomUUID() } };
   const first = await openCheckpointSaver(location);
   local.injectFault({ endpoint: "agents", component: "reviewer", status: 503, count: "always" });
-  const graph = (checkpointer: typeof first.saver) =>
-    createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer,
-    });
+  const graph = (checkpointer: typeof first.saver) => graphOn(local, { checkpointer });
   await expect(graph(first.saver).invoke({ task: TASK }, thread)).rejects.toThrow();
   await first.close();
   local.clearFaults();

@@ -13,9 +13,8 @@
 import type { ChildProcess } from "node:child_process";
 import { expect } from "vitest";
 import { openCheckpointSaver } from "../../agents/checkpoint/open-saver.js";
-import { createCoderReviewerGraph } from "../../agents/coder-reviewer/graph.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
-import { chatModel, FROM_FIRST_REVIEW } from "../agents/helpers.js";
+import { FROM_FIRST_REVIEW, graphOn } from "../agents/helpers.js";
 import { finished } from "./review-helpers.js";
 
 type Agent = "coder" | "reviewer";
@@ -160,11 +159,7 @@ export async function savedStart(
 ): Promise<number> {
   const { saver, close } = await openCheckpointSaver(state);
   try {
-    const graph = createCoderReviewerGraph({
-      coder: chatModel(local, "coder"),
-      reviewer: chatModel(local, "reviewer"),
-      checkpointer: saver,
-    });
+    const graph = graphOn(local, { checkpointer: saver });
     const saved = await graph.getState({ configurable: { thread_id: threadId } });
     const round = (saved.values as { round?: number }).round ?? 0;
     const next = saved.next[0];

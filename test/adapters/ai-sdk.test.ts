@@ -11,6 +11,7 @@ import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { CredentialsError, createTokenProvider } from "../../src/auth/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../../tools/index.js";
+import { silentCredentials } from "../helpers/credentials.js";
 import { sagemakerErrorCode as codeOf } from "../helpers/error-code.js";
 import {
   accessLogOfEachTest,
@@ -208,16 +209,13 @@ describe("the AI SDK on createSageMakerOpenAI", () => {
   });
 
   it("ends a call whose credentials do not come after credentialsTimeoutMs, and asks again next time", async () => {
-    let calls = 0;
+    const silent = silentCredentials();
     const sagemaker = createSageMakerOpenAI({
       region: "us-west-2",
       endpointName: "demo",
       baseURL: local.url,
       credentialsTimeoutMs: 30,
-      credentials: () => {
-        calls += 1;
-        return new Promise(() => {});
-      },
+      credentials: silent.provider,
     });
     for (let attempt = 1; attempt <= 2; attempt += 1) {
       const error = await generateText({
@@ -227,7 +225,7 @@ describe("the AI SDK on createSageMakerOpenAI", () => {
       }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CredentialsError);
       expect((error as CredentialsError).message).toContain("did not answer within 30 ms");
-      expect(calls).toBe(attempt);
+      expect(silent.calls).toBe(attempt);
     }
     expect(requestsOfThisTest()).toHaveLength(0);
   });

@@ -10,6 +10,7 @@ import { sagemakerStrandsModel } from "../../src/adapters/strands/index.js";
 import { CredentialsError, createTokenProvider } from "../../src/auth/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { evaluateExpression, formatCalculatorResult } from "../../tools/index.js";
+import { silentCredentials } from "../helpers/credentials.js";
 import { sagemakerErrorCode as codeOf } from "../helpers/error-code.js";
 import {
   accessLogOfEachTest,
@@ -215,7 +216,7 @@ describe("a Strands agent on sagemakerStrandsModel", () => {
 
 describe("sagemakerStrandsModel credentialsTimeoutMs", () => {
   it("ends an agent call whose credentials do not come, and asks the provider again next time", async () => {
-    let calls = 0;
+    const silent = silentCredentials();
     const agent = new Agent({
       model: sagemakerStrandsModel({
         region: "us-west-2",
@@ -223,10 +224,7 @@ describe("sagemakerStrandsModel credentialsTimeoutMs", () => {
         baseURL: local.url,
         credentialsTimeoutMs: 30,
         clientOptions: { maxRetries: 0 },
-        credentials: () => {
-          calls += 1;
-          return new Promise(() => {});
-        },
+        credentials: silent.provider,
       }),
       printer: false,
     });
@@ -236,7 +234,7 @@ describe("sagemakerStrandsModel credentialsTimeoutMs", () => {
       const cause = (error as ModelError).cause;
       expect(cause).toBeInstanceOf(CredentialsError);
       expect((cause as CredentialsError).message).toContain("did not answer within 30 ms");
-      expect(calls).toBe(attempt);
+      expect(silent.calls).toBe(attempt);
     }
     expect(requestsOfThisTest()).toHaveLength(0);
   });

@@ -6,21 +6,13 @@ import { Writable } from "node:stream";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeToken, generateToken, resolveRegion } from "../../src/auth/index.js";
-import { SageMakerOpenAIError } from "../../src/errors.js";
+import { silentCredentials } from "../helpers/credentials.js";
+import { rejectionOf } from "../helpers/error-code.js";
 
 const credentials = {
   accessKeyId: "AKIAEXAMPLEEXAMPLE00",
   secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 };
-
-async function errorOf(promise: Promise<unknown>): Promise<SageMakerOpenAIError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(SageMakerOpenAIError);
-  return error as SageMakerOpenAIError;
-}
 
 /** An isolated AWS environment: no region, no credentials, no profile files, no IMDS. */
 function isolateAwsEnvironment(): string {
@@ -50,7 +42,7 @@ describe("generateToken options", () => {
     "refuses expiresIn %s with INVALID_EXPIRES_IN before resolving credentials",
     async (value) => {
       let asked = 0;
-      const error = await errorOf(
+      const error = await rejectionOf(
         generateToken({
           region: "us-west-2",
           expiresIn: value as number,
@@ -86,17 +78,17 @@ describe("generateToken options", () => {
   it("refuses an invalid signingDate and non-object options", async () => {
     expect(
       (
-        await errorOf(
+        await rejectionOf(
           generateToken({ region: "us-west-2", credentials, signingDate: new Date(Number.NaN) }),
         )
       ).code,
     ).toBe("INVALID_SIGNING_DATE");
-    expect((await errorOf(generateToken("us-west-2" as never))).code).toBe("INVALID_OPTIONS");
+    expect((await rejectionOf(generateToken("us-west-2" as never))).code).toBe("INVALID_OPTIONS");
   });
 
   it("validates the region even though the token host carries none", async () => {
     for (const region of ["us-west-2.evil.com", "US-WEST-2", "", "us-west-2#"]) {
-      const error = await errorOf(generateToken({ region, credentials }));
+      const error = await rejectionOf(generateToken({ region, credentials }));
       expect(error.code).toBe("INVALID_REGION");
     }
   });
@@ -111,7 +103,7 @@ describe("generateToken options", () => {
       ["AKIA:secret", "object"],
     ];
     for (const [value, field] of cases) {
-      const error = await errorOf(
+      const error = await rejectionOf(
         generateToken({ region: "us-west-2", credentials: value as never }),
       );
       expect(error.code).toBe("INVALID_CREDENTIALS");
@@ -131,7 +123,7 @@ describe("generateToken options", () => {
   it("wraps a throwing provider as CREDENTIALS_UNAVAILABLE naming the cause without key material", async () => {
     const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const cause = new Error(`SSO session expired while reading ${secret}`);
-    const error = await errorOf(
+    const error = await rejectionOf(
       generateToken({
         region: "us-west-2",
         credentials: async () => {
@@ -156,7 +148,7 @@ describe("generateToken options", () => {
       }),
       { name: "CredentialsProviderError", code: "ExpiredToken", dump: { secret, sessionToken } },
     );
-    const error = await errorOf(
+    const error = await rejectionOf(
       generateToken({
         region: "us-west-2",
         credentials: async () => {
@@ -196,25 +188,22 @@ describe("generateToken options", () => {
   });
 
   it("ends a provider that does not answer within credentialsTimeoutMs with CREDENTIALS_UNAVAILABLE", async () => {
-    let asked = 0;
-    const error = await errorOf(
+    const silent = silentCredentials();
+    const error = await rejectionOf(
       generateToken({
         region: "us-west-2",
         credentialsTimeoutMs: 20,
-        credentials: () => {
-          asked += 1;
-          return new Promise(() => {});
-        },
+        credentials: silent.provider,
       }),
     );
     expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
     expect(error.message).toContain("did not answer within 20 ms");
-    expect(asked).toBe(1);
+    expect(silent.calls).toBe(1);
   });
 
   it("refuses a credentialsTimeoutMs out of range before resolving credentials", async () => {
     let asked = 0;
-    const error = await errorOf(
+    const error = await rejectionOf(
       generateToken({
         region: "us-west-2",
         credentialsTimeoutMs: -1,
@@ -273,7 +262,7 @@ describe("region resolution", () => {
   });
 
   it("names every source tried when there is no region", async () => {
-    const error = await errorOf(generateToken({ credentials }));
+    const error = await rejectionOf(generateToken({ credentials }));
     expect(error.code).toBe("REGION_UNRESOLVED");
     for (const source of [
       "`region`",
@@ -288,12 +277,12 @@ describe("region resolution", () => {
 
   it("names the source of a malformed region", async () => {
     vi.stubEnv("AWS_REGION", "us-west-2.evil.com");
-    expect((await errorOf(generateToken({ credentials }))).message).toContain(
+    expect((await rejectionOf(generateToken({ credentials }))).message).toContain(
       "AWS_REGION environment variable",
     );
     vi.stubEnv("AWS_REGION", undefined);
     writeFileSync(join(dir, "config"), "[default]\nregion = evil.com/x?\n");
-    const error = await errorOf(generateToken({ credentials }));
+    const error = await rejectionOf(generateToken({ credentials }));
     expect(error.code).toBe("INVALID_REGION");
     expect(error.message).toContain('profile "default"');
   });

@@ -7,6 +7,7 @@ import {
   TOKEN_PROVIDER_LABEL,
 } from "../../src/auth/index.js";
 import { SageMakerOpenAIError } from "../../src/errors.js";
+import { rejectionOf } from "../helpers/error-code.js";
 
 const T0 = new Date("2026-06-01T12:00:00.250Z");
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -28,15 +29,6 @@ function countingProvider(expiresInMs?: number) {
 
 function advance(ms: number): void {
   vi.setSystemTime(Date.now() + ms);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SageMakerOpenAIError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(SageMakerOpenAIError);
-  return error as SageMakerOpenAIError;
 }
 
 beforeEach(() => {
@@ -117,7 +109,7 @@ describe("createTokenProvider in cached mode", () => {
         return { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: SECRET };
       },
     });
-    const error = await rejection(getToken());
+    const error = await rejectionOf(getToken());
     expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
     expect(error.message).toContain("ECONNREFUSED");
     fail = false;
@@ -134,7 +126,7 @@ describe("createTokenProvider in cached mode", () => {
         expiration: new Date(Date.now() - 1),
       }),
     });
-    const error = await rejection(getToken());
+    const error = await rejectionOf(getToken());
     expect(error.code).toBe("CREDENTIALS_EXPIRED");
     expect(error.message).not.toContain(SECRET);
   });
@@ -240,7 +232,7 @@ describe("the default credential chain", () => {
     vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials");
     vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
     const getToken = createTokenProvider({ region: "us-west-2" });
-    const error = await rejection(getToken());
+    const error = await rejectionOf(getToken());
     expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
     expect(error.message).toContain("default AWS credential chain");
   });
@@ -266,7 +258,7 @@ describe("a credential provider that does not answer (credentialsTimeoutMs)", ()
       credentialsTimeoutMs: 20,
     });
     // Concurrent callers share the one pending resolution and its failure.
-    const first = await Promise.all(Array.from({ length: 5 }, () => rejection(getToken())));
+    const first = await Promise.all(Array.from({ length: 5 }, () => rejectionOf(getToken())));
     expect(state.calls).toBe(1);
     for (const error of first) {
       expect(error.code).toBe("CREDENTIALS_UNAVAILABLE");
@@ -274,7 +266,7 @@ describe("a credential provider that does not answer (credentialsTimeoutMs)", ()
       expect(error.message).toContain("give it longer (credentialsTimeoutMs");
     }
     // The timed-out resolution is not kept: the next call asks the provider again.
-    expect((await rejection(getToken())).code).toBe("CREDENTIALS_UNAVAILABLE");
+    expect((await rejectionOf(getToken())).code).toBe("CREDENTIALS_UNAVAILABLE");
     expect(state.calls).toBe(2);
     recover();
     expect(decodeToken(await getToken()).accessKeyId).toBe("AKIAEXAMPLEEXAMPLE00");
@@ -294,7 +286,7 @@ describe("a credential provider that does not answer (credentialsTimeoutMs)", ()
     await vi.advanceTimersByTimeAsync(9_999);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
-    expect((await rejection(pending)).message).toContain("within 10000 ms");
+    expect((await rejectionOf(pending)).message).toContain("within 10000 ms");
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_600_001, "10", null])(
@@ -362,7 +354,7 @@ describe("a clock that does not tell the time", () => {
       clock: () => reading,
     });
     reading = Number.NaN;
-    const error = await rejection(getToken());
+    const error = await rejectionOf(getToken());
     expect(error.code).toBe("INVALID_OPTIONS");
     expect(error.message).toContain("it returned NaN");
   });
@@ -434,8 +426,8 @@ describe("credentials with less than refreshBeforeSeconds left", () => {
     const getToken = createTokenProvider({ region: "us-west-2", credentials: provider });
     await getToken();
     advance(200_000);
-    expect((await rejection(getToken())).code).toBe("CREDENTIALS_EXPIRED");
-    expect((await rejection(getToken())).code).toBe("CREDENTIALS_EXPIRED");
+    expect((await rejectionOf(getToken())).code).toBe("CREDENTIALS_EXPIRED");
+    expect((await rejectionOf(getToken())).code).toBe("CREDENTIALS_EXPIRED");
     expect(state.calls).toBe(3);
   });
 });

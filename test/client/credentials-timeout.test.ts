@@ -4,42 +4,24 @@
  * call asks the provider again, and the option is checked at construction, as
  * are `timeout`, `maxRetries` and a missing `endpointName`.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CredentialsError } from "../../src/auth/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
-import { SageMakerOpenAIError } from "../../src/errors.js";
-import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
-
-let server: CaptureServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-function thrownBy(build: () => unknown): SageMakerOpenAIError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SageMakerOpenAIError);
-    return error as SageMakerOpenAIError;
-  }
-  throw new Error("expected a throw");
-}
+import { captureServerForTest } from "../helpers/capture-server.js";
+import { silentCredentials } from "../helpers/credentials.js";
+import { sagemakerError } from "../helpers/error-code.js";
 
 describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
   it("ends a call whose credentials do not come with CREDENTIALS_UNAVAILABLE, before any request", async () => {
-    server = await startCaptureServer();
-    let calls = 0;
+    const server = await captureServerForTest();
+    const silent = silentCredentials();
     const client = createSageMakerOpenAIClient({
       region: "us-west-2",
       endpointName: "ep",
       baseURL: server.url,
       maxRetries: 0,
       credentialsTimeoutMs: 30,
-      credentials: () => {
-        calls += 1;
-        return new Promise(() => {});
-      },
+      credentials: silent.provider,
     });
     for (let attempt = 1; attempt <= 2; attempt += 1) {
       const error = await client.chat.completions
@@ -48,21 +30,21 @@ describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
       expect(error).toBeInstanceOf(CredentialsError);
       expect(error).toMatchObject({ code: "CREDENTIALS_UNAVAILABLE" });
       expect((error as Error).message).toContain("did not answer within 30 ms");
-      expect(calls).toBe(attempt);
+      expect(silent.calls).toBe(attempt);
     }
     expect(server.requests).toHaveLength(0);
   });
 
   it("is checked at construction, and refused next to tokenProvider", () => {
     const base = { region: "us-west-2", endpointName: "ep" };
-    const outOfRange = thrownBy(() =>
+    const outOfRange = sagemakerError(() =>
       createSageMakerOpenAIClient({ ...base, credentialsTimeoutMs: 3_600_001 }),
     );
     expect(outOfRange.code).toBe("INVALID_OPTIONS");
     expect(outOfRange.message).toContain(
       "credentialsTimeoutMs must be a whole number of milliseconds from 1 to 3600000",
     );
-    const withProvider = thrownBy(() =>
+    const withProvider = sagemakerError(() =>
       createSageMakerOpenAIClient({
         ...base,
         tokenProvider: async () => "sagemaker-api-key-x",
@@ -83,7 +65,7 @@ describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
       [{ maxRetries: 1e9 }, "maxRetries must be a whole number from 0 to 100; got 1000000000"],
       [{ maxRetries: -1 }, "maxRetries must be a whole number from 0 to 100"],
     ] as const) {
-      const error = thrownBy(() => createSageMakerOpenAIClient({ ...base, ...extra }));
+      const error = sagemakerError(() => createSageMakerOpenAIClient({ ...base, ...extra }));
       expect(error.code).toBe("INVALID_OPTIONS");
       expect(error.message).toContain(text);
     }
@@ -93,7 +75,9 @@ describe("createSageMakerOpenAIClient credentialsTimeoutMs", () => {
   });
 
   it("says that a missing endpointName is missing", () => {
-    const error = thrownBy(() => createSageMakerOpenAIClient({ region: "us-west-2" } as never));
+    const error = sagemakerError(() =>
+      createSageMakerOpenAIClient({ region: "us-west-2" } as never),
+    );
     expect(error.code).toBe("INVALID_ENDPOINT_NAME");
     expect(error.message).toContain("endpointName is missing");
   });

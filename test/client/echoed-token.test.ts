@@ -9,7 +9,7 @@
 import { Agent } from "@strands-agents/sdk";
 import { generateText } from "ai";
 import OpenAI, { type APIError } from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { sagemakerStrandsModel } from "../../src/adapters/strands/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
@@ -19,16 +19,10 @@ import {
   type CapturedRequest,
   type CaptureReply,
   type CaptureServer,
-  startCaptureServer,
+  captureServerForTest,
 } from "../helpers/capture-server.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 import { expectNoToken } from "../helpers/secret-scan.js";
-
-let server: CaptureServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 /** The token a request carried. */
 function tokenOf(request: CapturedRequest): string {
@@ -45,8 +39,7 @@ function echoes(request: CapturedRequest): string {
 
 /** Starts an echoing server; `reply` builds the answer from the echo text. */
 async function echoServer(reply: (echo: string) => CaptureReply): Promise<CaptureServer> {
-  server = await startCaptureServer((request) => reply(echoes(request)));
-  return server;
+  return captureServerForTest((request) => reply(echoes(request)));
 }
 
 function tokensSeen(capture: CaptureServer): string[] {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sagemakerStrandsModel } from "../../src/adapters/strands/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
 import { REFUSED_CLIENT_OPTIONS } from "../../src/client/refused-options.js";
-import { SageMakerOpenAIError } from "../../src/errors.js";
 import { ChatSageMakerOpenAI } from "../../src/model/index.js";
 import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
+import { sagemakerError } from "../helpers/error-code.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
 let capture: CaptureServer;
@@ -41,21 +41,10 @@ const VALUES: Record<(typeof REFUSED_CLIENT_OPTIONS)[number], unknown> = {
   dataResidency: "eu",
 };
 
-/** Runs `create`; returns the typed error it throws (fails the test if it does not). */
-function refusal(create: () => unknown): SageMakerOpenAIError {
-  try {
-    create();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SageMakerOpenAIError);
-    return error as SageMakerOpenAIError;
-  }
-  return expect.fail("expected INVALID_OPTIONS");
-}
-
 describe("createSageMakerOpenAIClient", () => {
   it.each(REFUSED_CLIENT_OPTIONS)("refuses %s with INVALID_OPTIONS naming it", (option) => {
     for (const value of [VALUES[option], null]) {
-      const error = refusal(() =>
+      const error = sagemakerError(() =>
         createSageMakerOpenAIClient({ ...target(), [option]: value } as never),
       );
       expect(error.code).toBe("INVALID_OPTIONS");
@@ -64,7 +53,7 @@ describe("createSageMakerOpenAIClient", () => {
   });
 
   it("names every refused option at once and sends nothing", async () => {
-    const error = refusal(() =>
+    const error = sagemakerError(() =>
       createSageMakerOpenAIClient({
         ...target(),
         apiKey: "sk-x",
@@ -96,7 +85,7 @@ describe("withOptions on the client", () => {
     (option) => {
       const client = createSageMakerOpenAIClient(target());
       const value = option === "baseURL" ? "http://example.com" : "sk-x";
-      const error = refusal(() => client.withOptions({ [option]: value }));
+      const error = sagemakerError(() => client.withOptions({ [option]: value }));
       expect(error.code).toBe("INVALID_OPTIONS");
       expect(error.message).toContain(option);
     },
@@ -107,7 +96,7 @@ describe("clients built on it refuse the same options", () => {
   it.each(["organization", "project", "adminAPIKey", "webhookSecret", "dataResidency"] as const)(
     "ChatSageMakerOpenAI with configuration.%s",
     (option) => {
-      const error = refusal(
+      const error = sagemakerError(
         () =>
           new ChatSageMakerOpenAI({
             ...target(),
@@ -122,7 +111,7 @@ describe("clients built on it refuse the same options", () => {
   it.each(["apiKey", "organization", "project", "adminAPIKey", "webhookSecret"] as const)(
     "the Strands adapter with clientOptions.%s",
     (option) => {
-      const error = refusal(() =>
+      const error = sagemakerError(() =>
         sagemakerStrandsModel({
           ...target(),
           clientOptions: { [option]: VALUES[option] } as never,

@@ -8,27 +8,20 @@
  */
 import { generateText } from "ai";
 import OpenAI from "openai";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSageMakerOpenAI } from "../../src/adapters/ai-sdk/index.js";
 import { createSageMakerOpenAIClient } from "../../src/client/index.js";
 import { ChatSageMakerOpenAI, createConnectionPool } from "../../src/model/index.js";
 import {
   type KeepAliveAction,
   type KeepAliveServer,
-  startKeepAliveServer,
+  keepAliveServerForTest,
 } from "../helpers/keep-alive-server.js";
 import { TEST_CREDENTIALS } from "../helpers/local-endpoint.js";
 
-let server: KeepAliveServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
 /** A server that answers the first request of each connection and drops the connection on the next. */
 async function oneRequestPerConnection(drop: Exclude<KeepAliveAction, "answer">) {
-  server = await startKeepAliveServer(({ onConnection }) => (onConnection === 0 ? "answer" : drop));
-  return server;
+  return keepAliveServerForTest(({ onConnection }) => (onConnection === 0 ? "answer" : drop));
 }
 
 const target = (baseURL: string) =>
@@ -107,12 +100,11 @@ describe("a request that met a stale keep-alive socket is sent again", () => {
 
 describe("a request that fails on a fresh socket is not sent again", () => {
   it("fails with maxRetries 0 after one attempt, and maxRetries still counts", async () => {
-    const keepAlive = await startKeepAliveServer(() => "reset");
+    const keepAlive = await keepAliveServerForTest(() => "reset");
     const ask = (maxRetries: number) =>
       createSageMakerOpenAIClient({ ...target(keepAlive.url), maxRetries }).chat.completions.create(
         { model: "", messages: [{ role: "user", content: "hi" }] },
       );
-    server = keepAlive;
     await expect(ask(0)).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
     expect(keepAlive.log).toHaveLength(1);
     await expect(ask(1)).rejects.toBeInstanceOf(OpenAI.APIConnectionError);

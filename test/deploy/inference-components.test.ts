@@ -30,6 +30,7 @@ import {
   deployEndpoint,
   planDeployment,
 } from "../../src/deploy/index.js";
+import { rejectionOf } from "../helpers/error-code.js";
 
 const SUFFIX = "1700000000";
 const PLAN: DeploymentPlan = {
@@ -207,9 +208,7 @@ describe("deploying an inference-component endpoint", () => {
         FailureReason: "Insufficient accelerator capacity",
       });
 
-    const error = await deployEndpoint(PLAN, { client, ...FAST }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeploymentError);
-    const e = error as DeploymentError;
+    const e = await rejectionOf(deployEndpoint(PLAN, { client, ...FAST }), DeploymentError);
     expect(e.code).toBe("DEPLOY_FAILED");
     expect(e.failureReason).toBe("Insufficient accelerator capacity");
     expect(e.message).toContain("Insufficient accelerator capacity");
@@ -226,9 +225,7 @@ describe("deploying an inference-component endpoint", () => {
     mock
       .on(DescribeEndpointCommand)
       .resolves({ EndpointStatus: "Failed", FailureReason: "Image pull denied" });
-    const error = (await deployEndpoint(PLAN, { client, ...FAST }).catch(
-      (e: unknown) => e,
-    )) as DeploymentError;
+    const error = await rejectionOf(deployEndpoint(PLAN, { client, ...FAST }), DeploymentError);
     expect(error.code).toBe("DEPLOY_FAILED");
     expect(error.failureReason).toBe("Image pull denied");
     expect(mock.commandCalls(CreateInferenceComponentCommand)).toHaveLength(0);
@@ -236,10 +233,7 @@ describe("deploying an inference-component endpoint", () => {
 
   it("gives up with DEPLOY_TIMEOUT after maxAttempts status checks", async () => {
     mock.on(DescribeEndpointCommand).resolves({ EndpointStatus: "Creating" });
-    const error = (await deployEndpoint(PLAN, { client, ...FAST }).catch(
-      (e: unknown) => e,
-    )) as DeploymentError;
-    expect(error).toBeInstanceOf(DeploymentError);
+    const error = await rejectionOf(deployEndpoint(PLAN, { client, ...FAST }), DeploymentError);
     expect(error.code).toBe("DEPLOY_TIMEOUT");
     expect(error.message).toContain("Creating");
     expect(mock.commandCalls(DescribeEndpointCommand)).toHaveLength(FAST.maxAttempts);
@@ -250,9 +244,7 @@ describe("deploying an inference-component endpoint", () => {
       .on(CreateInferenceComponentCommand, { InferenceComponentName: REVIEWER })
       .rejects(Object.assign(new Error("Quota exceeded"), { name: "ResourceLimitExceeded" }));
     mock.on(DescribeEndpointCommand).resolves({ EndpointStatus: "InService" });
-    const error = (await deployEndpoint(PLAN, { client, ...FAST }).catch(
-      (e: unknown) => e,
-    )) as DeploymentError;
+    const error = await rejectionOf(deployEndpoint(PLAN, { client, ...FAST }), DeploymentError);
     expect(error.code).toBe("SAGEMAKER_CALL_FAILED");
     expect(error.operation).toBe("CreateInferenceComponent");
     expect(error.message).toContain("ResourceLimitExceeded");
@@ -335,10 +327,10 @@ describe("cleaning up an inference-component endpoint", () => {
     mock
       .on(DeleteInferenceComponentCommand, { InferenceComponentName: CODER })
       .rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
-    const error = (await cleanupDeployment(RECORD, { client, ...FAST }).catch(
-      (e: unknown) => e,
-    )) as DeploymentError;
-    expect(error).toBeInstanceOf(DeploymentError);
+    const error = await rejectionOf(
+      cleanupDeployment(RECORD, { client, ...FAST }),
+      DeploymentError,
+    );
     expect(error.code).toBe("SAGEMAKER_CALL_FAILED");
     expect(error.operation).toBe("DeleteInferenceComponent");
     expect(error.message).toMatch(/allowed to call this operation/);
@@ -348,9 +340,10 @@ describe("cleaning up an inference-component endpoint", () => {
 
   it("gives up with CLEANUP_TIMEOUT while a component lingers, without touching the endpoint", async () => {
     mock.on(DescribeInferenceComponentCommand).resolves({ InferenceComponentStatus: "Deleting" });
-    const error = (await cleanupDeployment(RECORD, { client, ...FAST }).catch(
-      (e: unknown) => e,
-    )) as DeploymentError;
+    const error = await rejectionOf(
+      cleanupDeployment(RECORD, { client, ...FAST }),
+      DeploymentError,
+    );
     expect(error.code).toBe("CLEANUP_TIMEOUT");
     expect(mock.commandCalls(DescribeInferenceComponentCommand)).toHaveLength(FAST.maxAttempts);
     expect(mock.commandCalls(DeleteEndpointCommand)).toHaveLength(0);

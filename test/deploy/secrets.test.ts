@@ -5,8 +5,6 @@
  * values themselves still go to SageMaker unchanged.
  */
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
@@ -20,7 +18,9 @@ import {
   maskEnvArguments,
   planDeployment,
 } from "../../src/deploy/index.js";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
 import { TEST_ROLE_ARN as ROLE } from "../helpers/deploy.js";
+import { rejectionOf } from "../helpers/error-code.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -160,50 +160,43 @@ describe("deploy output", { timeout: 60_000 }, () => {
 });
 
 describe("a SageMaker error that quotes the environment", () => {
-  let server: Server;
-  let seen: string[] = [];
+  let server: CaptureServer;
   beforeAll(async () => {
     // Answers every call as SageMaker answers a validation failure, quoting what it was sent.
-    server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => {
-        body += chunk.toString("utf8");
-      });
-      req.on("end", () => {
-        seen.push(body);
-        const environment = (JSON.parse(body) as { PrimaryContainer?: { Environment?: object } })
-          .PrimaryContainer?.Environment;
-        res.writeHead(400, {
+    server = await startCaptureServer((request) => {
+      const environment = (
+        JSON.parse(request.body) as { PrimaryContainer?: { Environment?: object } }
+      ).PrimaryContainer?.Environment;
+      return {
+        status: 400,
+        headers: {
           "content-type": "application/x-amz-json-1.1",
           "x-amzn-errortype": "ValidationException",
-        });
-        res.end(
-          JSON.stringify({
-            __type: "ValidationException",
-            message: `Value '${JSON.stringify(environment)}' at 'primaryContainer.environment' failed to satisfy constraint`,
-          }),
-        );
-      });
+        },
+        body: {
+          __type: "ValidationException",
+          message: `Value '${JSON.stringify(environment)}' at 'primaryContainer.environment' failed to satisfy constraint`,
+        },
+      };
     });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  afterAll(() => server.close());
 
   it("is reported with the secret values masked and without the raw error as cause", async () => {
-    seen = [];
     const client = new SageMakerClient({
       region: "us-west-2",
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      endpoint: server.url,
       credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
       maxAttempts: 1,
     });
-    const error = await deployEndpoint(
-      { region: "us-west-2", roleArn: ROLE, suffix: "8", model: { environment: SECRETS } },
-      { client },
-    ).catch((e: unknown) => e);
+    const failure = await rejectionOf(
+      deployEndpoint(
+        { region: "us-west-2", roleArn: ROLE, suffix: "8", model: { environment: SECRETS } },
+        { client },
+      ),
+      DeploymentError,
+    );
     client.destroy();
-    expect(error).toBeInstanceOf(DeploymentError);
-    const failure = error as DeploymentError;
     expect(failure.code).toBe("SAGEMAKER_CALL_FAILED");
     expect(failure.operation).toBe("CreateModel");
     expect(failure.message).toContain("ValidationException");
@@ -211,6 +204,6 @@ describe("a SageMaker error that quotes the environment", () => {
     expectNoSecret(failure.message);
     expect(failure.cause).toBeUndefined();
     // SageMaker itself was sent the real values.
-    expect(seen[0]).toContain(SECRETS.HF_TOKEN);
+    expect(server.requests[0]?.body).toContain(SECRETS.HF_TOKEN);
   });
 });

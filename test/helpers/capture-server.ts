@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { onTestFinished } from "vitest";
 
 /** One request as the server received it. */
 export interface CapturedRequest {
@@ -85,6 +86,13 @@ export async function startCaptureServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** {@link startCaptureServer}, closed when the current test finishes (call it inside a test). */
+export async function captureServerForTest(respond?: CaptureResponder): Promise<CaptureServer> {
+  const server = await startCaptureServer(respond);
+  onTestFinished(() => server.close());
+  return server;
 }
 
 /** The smallest non-streamed chat completion a client accepts, answering `content`. */

@@ -9,6 +9,7 @@
 
 import type { AddressInfo } from "node:net";
 import { createServer, type Socket } from "node:net";
+import { onTestFinished } from "vitest";
 import { chatCompletionBody } from "./capture-server.js";
 
 /** What to do with one request. */
@@ -96,4 +97,13 @@ export async function startKeepAliveServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** {@link startKeepAliveServer}, closed when the current test finishes (call it inside a test). */
+export async function keepAliveServerForTest(
+  decide?: (request: KeepAliveRequest) => KeepAliveAction,
+): Promise<KeepAliveServer> {
+  const server = await startKeepAliveServer(decide);
+  onTestFinished(() => server.close());
+  return server;
 }

@@ -10,6 +10,7 @@ import { createTokenProvider } from "../../src/auth/index.js";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import { type RetryEvent, SageMakerModelError } from "../../src/model/index.js";
 import { chatCompletionBody, startCaptureServer } from "../helpers/capture-server.js";
+import { rejectionOf } from "../helpers/error-code.js";
 import { collect, modelFor, startDemoEndpoint, TEST_CREDENTIALS } from "./model-helpers.js";
 
 let local: LocalEndpoint;
@@ -42,15 +43,6 @@ function countingProvider(): { provider: () => Promise<string>; calls: () => num
 async function requestsSince(from: number) {
   await local.idle();
   return local.requests.slice(from);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SageMakerModelError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SageMakerModelError);
-  return error as SageMakerModelError;
 }
 
 describe("retried failures", () => {
@@ -138,8 +130,9 @@ describe("failures that are not retried", () => {
   it("fails a 424 ModelError at once, with status, codes, names and request id", async () => {
     local.injectFault({ endpoint: "multi", component: "general", status: 424, count: 5 });
     const before = local.requests.length;
-    const error = await failure(
+    const error = await rejectionOf(
       modelFor(local, { endpointName: "multi", inferenceComponentName: "general" }).invoke("hi"),
+      SageMakerModelError,
     );
     expect(error).toMatchObject({
       code: "MODEL_ERROR",
@@ -158,7 +151,10 @@ describe("failures that are not retried", () => {
   it("gives up when the budget is spent: maxRetries + 1 attempts, never more", async () => {
     local.injectFault({ endpoint: "ep", status: 503, count: "always" });
     let before = local.requests.length;
-    const error = await failure(modelFor(local, { maxRetries: 2 }).invoke("hi"));
+    const error = await rejectionOf(
+      modelFor(local, { maxRetries: 2 }).invoke("hi"),
+      SageMakerModelError,
+    );
     expect(error).toMatchObject({
       code: "SERVICE_UNAVAILABLE",
       status: 503,
@@ -168,14 +164,18 @@ describe("failures that are not retried", () => {
     expect((await requestsSince(before)).length).toBe(3);
 
     before = local.requests.length;
-    const perCall = await failure(
+    const perCall = await rejectionOf(
       modelFor(local, { maxRetries: 2 }).invoke("hi", { maxRetries: 0 } as never),
+      SageMakerModelError,
     );
     expect(perCall.attempts).toBe(1);
     expect((await requestsSince(before)).length).toBe(1);
 
     before = local.requests.length;
-    const streamed = await failure(modelFor(local, { maxRetries: 1 }).stream("hi").then(collect));
+    const streamed = await rejectionOf(
+      modelFor(local, { maxRetries: 1 }).stream("hi").then(collect),
+      SageMakerModelError,
+    );
     expect(streamed.attempts).toBe(2);
     expect((await requestsSince(before)).length).toBe(2);
   });
@@ -183,7 +183,7 @@ describe("failures that are not retried", () => {
   it("does not wait for a Retry-After beyond maxRetryAfterMs", async () => {
     local.injectFault({ endpoint: "ep", status: 429, retryAfterSeconds: 3600 });
     const before = local.requests.length;
-    const error = await failure(modelFor(local).invoke("hi"));
+    const error = await rejectionOf(modelFor(local).invoke("hi"), SageMakerModelError);
     expect(error).toMatchObject({ code: "THROTTLED", retryAfterMs: 3_600_000, attempts: 1 });
     expect((await requestsSince(before)).length).toBe(1);
   });
@@ -192,11 +192,12 @@ describe("failures that are not retried", () => {
     local.injectFault({ endpoint: "ep", cutStreamAfterChunks: 4 });
     const before = local.requests.length;
     const seen: string[] = [];
-    const error = await failure(
+    const error = await rejectionOf(
       (async () => {
         for await (const chunk of await modelFor(local).stream("hi"))
           seen.push(String(chunk.content));
       })(),
+      SageMakerModelError,
     );
     expect(error.code).toBe("STREAM_INTERRUPTED");
     expect(seen.length).toBeGreaterThan(0);
@@ -205,7 +206,10 @@ describe("failures that are not retried", () => {
 
   it("fails malformed stream data with STREAM_ERROR", async () => {
     local.injectFault({ endpoint: "ep", malformedSse: true });
-    const error = await failure(modelFor(local).stream("hi").then(collect));
+    const error = await rejectionOf(
+      modelFor(local).stream("hi").then(collect),
+      SageMakerModelError,
+    );
     expect(error.code).toBe("STREAM_ERROR");
   });
 
@@ -233,7 +237,10 @@ describe("failures that are not retried", () => {
     }));
     try {
       for (let i = 0; i < 2; i++) {
-        const error = await failure(modelFor(local, { baseURL: capture.url }).invoke("hi"));
+        const error = await rejectionOf(
+          modelFor(local, { baseURL: capture.url }).invoke("hi"),
+          SageMakerModelError,
+        );
         expect(error).toMatchObject({ code: "BAD_REQUEST", status: 400, attempts: 1 });
         expect(error.message).toContain("max_tokens is too large");
       }
@@ -267,8 +274,9 @@ describe("failures that are not retried", () => {
         "data: [DONE]\n\n",
     }));
     try {
-      const error = await failure(
+      const error = await rejectionOf(
         modelFor(local, { baseURL: capture.url, maxRetries: 1 }).stream("hi").then(collect),
+        SageMakerModelError,
       );
       expect(error.code).toBe("STREAM_ERROR");
       expect(error.message).toContain("engine crashed");
@@ -295,7 +303,7 @@ describe("failures that are not retried", () => {
     try {
       for (let i = 0; i < 2; i++) {
         const model = modelFor(local, { baseURL: capture.url, tokenProvider: async () => token });
-        const error = await failure(model.invoke("hi"));
+        const error = await rejectionOf(model.invoke("hi"), SageMakerModelError);
         expect(error.code).toBe("ACCESS_DENIED");
         expect(error.message).toContain("denied for Bearer sagemaker-api-key-[REDACTED]");
         for (const text of [

@@ -5,13 +5,12 @@
  * tool calls every time. Also the `toolCallParser` modes, malformed calls, and
  * tags that are only mentioned in code.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { AIMessageChunk } from "@langchain/core/messages";
 import { concat } from "@langchain/core/utils/stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatSageMakerOpenAI } from "../../src/model/index.js";
+import { type CaptureServer, startCaptureServer } from "../helpers/capture-server.js";
 import { collect, modelFor } from "./model-helpers.js";
 
 /** What the replay server sends next. */
@@ -27,82 +26,64 @@ interface Script {
 }
 
 let script: Script = { content: "", cuts: [] };
-let server: Server;
-let origin: string;
+let server: CaptureServer;
 
 function sse(value: unknown): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString("utf8");
-    });
-    req.on("end", () => {
-      const request = JSON.parse(body) as { stream?: boolean };
-      const base = { id: "chatcmpl-replay", created: 1_700_000_000, model: "replay" };
-      const native = (script.nativeToolCalls ?? []).map((call, index) => ({
-        index,
-        id: `chatcmpl-tool-${index}`,
-        type: "function",
-        function: call,
-      }));
-      if (request.stream !== true) {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            ...base,
-            object: "chat.completion",
-            choices: [
-              {
-                index: 0,
-                message: {
-                  role: "assistant",
-                  content: script.content,
-                  ...(native.length > 0
-                    ? { tool_calls: native.map(({ index: _i, ...c }) => c) }
-                    : {}),
-                },
-                finish_reason: "stop",
-              },
-            ],
-            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      const chunk = (delta: unknown, finish: string | null = null) =>
-        sse({
+  server = await startCaptureServer((captured) => {
+    const request = JSON.parse(captured.body) as { stream?: boolean };
+    const base = { id: "chatcmpl-replay", created: 1_700_000_000, model: "replay" };
+    const native = (script.nativeToolCalls ?? []).map((call, index) => ({
+      index,
+      id: `chatcmpl-tool-${index}`,
+      type: "function",
+      function: call,
+    }));
+    if (request.stream !== true) {
+      return {
+        body: {
           ...base,
-          object: "chat.completion.chunk",
-          choices: [{ index: 0, delta, finish_reason: finish }],
-        });
-      let out = chunk({ role: "assistant", content: "" });
-      if (native.length > 0 && script.nativeFirst === true) out += chunk({ tool_calls: native });
-      const points = [0, ...script.cuts, script.content.length];
-      for (let i = 0; i + 1 < points.length; i++) {
-        const piece = script.content.slice(points[i], points[i + 1]);
-        if (piece !== "") out += chunk({ content: piece });
-      }
-      if (native.length > 0 && script.nativeFirst !== true) out += chunk({ tool_calls: native });
-      out += chunk({}, "stop");
-      out += "data: [DONE]\n\n";
-      res.end(out);
-    });
+          object: "chat.completion",
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: "assistant",
+                content: script.content,
+                ...(native.length > 0
+                  ? { tool_calls: native.map(({ index: _i, ...c }) => c) }
+                  : {}),
+              },
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        },
+      };
+    }
+    const chunk = (delta: unknown, finish: string | null = null) =>
+      sse({
+        ...base,
+        object: "chat.completion.chunk",
+        choices: [{ index: 0, delta, finish_reason: finish }],
+      });
+    let out = chunk({ role: "assistant", content: "" });
+    if (native.length > 0 && script.nativeFirst === true) out += chunk({ tool_calls: native });
+    const points = [0, ...script.cuts, script.content.length];
+    for (let i = 0; i + 1 < points.length; i++) {
+      const piece = script.content.slice(points[i], points[i + 1]);
+      if (piece !== "") out += chunk({ content: piece });
+    }
+    if (native.length > 0 && script.nativeFirst !== true) out += chunk({ tool_calls: native });
+    out += chunk({}, "stop");
+    out += "data: [DONE]\n\n";
+    return { headers: { "content-type": "text/event-stream" }, body: out };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(
-  () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
+afterAll(() => server.close());
 
 const TOOLS = [
   {
@@ -113,7 +94,7 @@ const TOOLS = [
 
 function replayModel(fields: Parameters<typeof modelFor>[1] = {}): ChatSageMakerOpenAI {
   // modelFor only needs region/url from the endpoint argument.
-  return modelFor({ region: "us-west-2", url: origin } as never, {
+  return modelFor({ region: "us-west-2", url: server.url } as never, {
     tokenProvider: async () => "sagemaker-api-key-replay",
     ...fields,
   });

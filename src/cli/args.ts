@@ -6,6 +6,7 @@
  */
 import { type ParseArgsOptionDescriptor, parseArgs } from "node:util";
 import { isValidResourceName } from "../addressing/names.js";
+import { resolveRegion } from "../auth/region.js";
 import { ValidationError } from "../errors.js";
 import { suggestCommand } from "./invocation.js";
 
@@ -161,6 +162,25 @@ export function checkFlag<T>(check: () => T): T {
     if (error instanceof ValidationError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * The `--region` flag's value, checked as an AWS region name (a malformed one
+ * is a {@link UsageError} naming `--region`); undefined without the flag, for
+ * the command to resolve from the environment and profile when it needs one.
+ */
+export function regionFlag(value: string | undefined): string | undefined {
+  return value === undefined
+    ? undefined
+    : checkFlag(() => resolveRegion(value, process.env, "--region"));
+}
+
+/**
+ * The region without `--region`: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the
+ * profile's. @throws `REGION_UNRESOLVED` (naming `--region`) when none is set.
+ */
+export function regionFromEnvironment(): string {
+  return resolveRegion(undefined, process.env, "--region");
 }
 
 /**

@@ -4,7 +4,6 @@
  * already gone count as done, so it is safe to run again.
  */
 import { rm } from "node:fs/promises";
-import { resolveRegion } from "../../auth/region.js";
 import {
   type CleanupEvent,
   cleanupDeployment,
@@ -14,7 +13,14 @@ import {
   formatSteps,
   readDeploymentRecord,
 } from "../../deploy/index.js";
-import { checkFlag, nameProblem, parseCommandLine, UsageError, usageErrorExit } from "../args.js";
+import {
+  nameProblem,
+  parseCommandLine,
+  regionFlag,
+  regionFromEnvironment,
+  UsageError,
+  usageErrorExit,
+} from "../args.js";
 import type { Command } from "../main.js";
 import { pollFlags } from "./deploy.js";
 
@@ -90,10 +96,7 @@ async function recordFrom(values: Values): Promise<DeploymentRecord> {
   checkNames(values);
   return {
     version: 1,
-    region:
-      values.region === undefined
-        ? resolveRegion(undefined, process.env, "--region")
-        : checkFlag(() => resolveRegion(values.region, process.env, "--region")),
+    region: regionFlag(values.region) ?? regionFromEnvironment(),
     createdAt: new Date().toISOString(),
     ...(values.endpoint !== undefined && { endpointName: values.endpoint }),
     ...(values["endpoint-config"] !== undefined && {

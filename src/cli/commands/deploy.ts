@@ -7,7 +7,6 @@
  * billed from the moment it exists, so creating one must be an explicit choice.
  */
 import { sagemakerOpenAIBaseURL } from "../../addressing/base-url.js";
-import { resolveRegion } from "../../auth/region.js";
 import {
   type ComponentSpec,
   DEFAULT_HF_MODEL_ID,
@@ -27,6 +26,8 @@ import {
 import {
   checkFlag,
   parseCommandLine,
+  regionFlag,
+  regionFromEnvironment,
   UsageError,
   usageErrorExit,
   wholeNumberOption,
@@ -147,10 +148,7 @@ function planFrom(values: Values): DeploymentPlan {
   const instanceCount = wholeNumberOption(values["instance-count"], "--instance-count");
   const list = components(values);
   return {
-    region:
-      values.region === undefined
-        ? resolveRegion(undefined, process.env, "--region")
-        : checkFlag(() => resolveRegion(values.region, process.env, "--region")),
+    region: regionFlag(values.region) ?? regionFromEnvironment(),
     roleArn: values["role-arn"],
     ...((modelId !== undefined || env !== undefined) && {
       model: {

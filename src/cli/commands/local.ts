@@ -4,11 +4,11 @@
  * component it serves, and stops cleanly on SIGINT or SIGTERM.
  */
 import { isLoopbackHost } from "../../addressing/safe-url.js";
-import { resolveRegion } from "../../auth/region.js";
 import { SageMakerOpenAIError } from "../../errors.js";
 import {
-  checkFlag,
   parseCommandLine,
+  regionFlag,
+  regionFromEnvironment,
   UsageError,
   usageErrorExit,
   wholeNumberOption,
@@ -46,7 +46,7 @@ components "coder" and "reviewer" of endpoint "agents".
  */
 function configuredRegion(): string | undefined {
   try {
-    return resolveRegion(undefined, process.env, "--region");
+    return regionFromEnvironment();
   } catch (error) {
     if (error instanceof SageMakerOpenAIError && error.code === "REGION_UNRESOLVED")
       return undefined;
@@ -82,9 +82,7 @@ const command: Command = {
         return 0;
       }
       port = wholeNumberOption(values.port, "--port", { min: 0, max: 65535 });
-      const flag = values.region;
-      if (flag !== undefined)
-        region = checkFlag(() => resolveRegion(flag, process.env, "--region"));
+      region = regionFlag(values.region);
       const host = values.host;
       if (host !== undefined && !isLoopbackHost(host) && values["allow-non-loopback"] !== true) {
         throw new UsageError(

@@ -9,8 +9,13 @@ import { decodeToken } from "../../auth/decode-token.js";
 import { generateToken } from "../../auth/generate-token.js";
 import { DEFAULT_CREDENTIALS_TIMEOUT_MS, MAX_CREDENTIALS_TIMEOUT_MS } from "../../auth/options.js";
 import { MAX_EXPIRES_IN } from "../../auth/presign.js";
-import { resolveRegion } from "../../auth/region.js";
-import { checkFlag, parseCommandLine, usageErrorExit, wholeNumberOption } from "../args.js";
+import {
+  parseCommandLine,
+  regionFlag,
+  regionFromEnvironment,
+  usageErrorExit,
+  wholeNumberOption,
+} from "../args.js";
 import type { Command } from "../main.js";
 
 const DEFAULT_EXPIRES_IN = 900;
@@ -70,9 +75,7 @@ const command: Command = {
       expiresIn =
         wholeNumberOption(values["expires-in"], "--expires-in", { min: 1, max: MAX_EXPIRES_IN }) ??
         DEFAULT_EXPIRES_IN;
-      const flag = values.region;
-      if (flag !== undefined)
-        region = checkFlag(() => resolveRegion(flag, process.env, "--region"));
+      region = regionFlag(values.region);
       credentialsTimeoutMs = wholeNumberOption(
         values["credentials-timeout-ms"],
         "--credentials-timeout-ms",
@@ -82,7 +85,7 @@ const command: Command = {
       return usageErrorExit(error, "token");
     }
     // Without --region: the environment, then the profile (REGION_UNRESOLVED naming --region if neither).
-    region ??= resolveRegion(undefined, process.env, "--region");
+    region ??= regionFromEnvironment();
     const token = await generateToken({
       region,
       expiresIn,

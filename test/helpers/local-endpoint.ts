@@ -150,6 +150,9 @@ export async function startTestEndpoint(
   return Object.assign(local, { backend });
 }
 
+/** A running endpoint as {@link startTestEndpoint} returns it. */
+export type TestEndpoint = Awaited<ReturnType<typeof startTestEndpoint>>;
+
 /**
  * Starts a local endpoint with test credentials and the demo model as
  * `demo` (single model), `hermes` (tool calls as `<tool_call>` text) and
@@ -245,6 +248,30 @@ export const CHAT_BODY = JSON.stringify({
   model: "",
   messages: [{ role: "user", content: "hello" }],
 });
+
+/** The chat completions route of `ep1`, the single model of {@link startTestEndpoint}. */
+export const EP1_CHAT_PATH = "/endpoints/ep1/openai/v1/chat/completions";
+
+/**
+ * POSTs a chat completions request as a client would, raw: `token` as the
+ * bearer and a JSON content type (`headers` add to or replace them), the body
+ * {@link CHAT_BODY} unless `body` is given, to `path` (default {@link EP1_CHAT_PATH}).
+ */
+export function postChat(
+  baseUrl: string,
+  token: string,
+  options: { path?: string; body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  return rawRequest(baseUrl, {
+    path: options.path ?? EP1_CHAT_PATH,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      ...options.headers,
+    },
+    body: options.body ?? CHAT_BODY,
+  });
+}
 
 /** A raw TCP connection to an endpoint, for what no HTTP client sends (half requests, bad framing). */
 export interface RawSocket {

@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import OpenAI from "openai";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
-import { CHAT_BODY, mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
+import {
+  CHAT_BODY,
+  mintToken,
+  postChat,
+  rawRequest,
+  startTestEndpoint,
+} from "../helpers/local-endpoint.js";
 
 /** How long to wait for an event the server must produce (generous: the machine may be loaded). */
 const EVENT = { timeout: 10_000 };
@@ -42,10 +48,8 @@ describe("access log", () => {
       });
       // A token pasted into the path is redacted too (here one whose base64 has no "/").
       const pasted = `sagemaker-api-key-${token.slice(18).replace(/[^A-Za-z0-9]/g, "A")}`;
-      await rawRequest(local.url, {
+      await postChat(local.url, token, {
         path: `/endpoints/${pasted}/openai/v1/chat/completions`,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: CHAT_BODY,
       });
 
       expect(local.requests).toHaveLength(4);

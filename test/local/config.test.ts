@@ -19,9 +19,9 @@ import {
   validateLocalEndpointConfig,
 } from "../../src/local/index.js";
 import {
-  CHAT_BODY,
   echoBackend,
   mintToken,
+  postChat,
   rawRequest,
   TEST_CREDENTIALS,
 } from "../helpers/local-endpoint.js";
@@ -260,11 +260,7 @@ describe("defaults from the environment", () => {
         region: "ap-southeast-2",
         credentials: { ...TEST_CREDENTIALS, sessionToken: "env-session" },
       });
-      const res = await rawRequest(local.url, {
-        path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: CHAT_BODY,
-      });
+      const res = await postChat(local.url, token);
       expect(res.status).toBe(200);
     } finally {
       await local.close();

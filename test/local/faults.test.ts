@@ -6,9 +6,16 @@
 import { request as httpRequest } from "node:http";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { CHAT_BODY, mintToken, rawRequest, startTestEndpoint } from "../helpers/local-endpoint.js";
+import {
+  CHAT_BODY,
+  mintToken,
+  postChat,
+  rawRequest,
+  startTestEndpoint,
+  type TestEndpoint,
+} from "../helpers/local-endpoint.js";
 
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
 let token: string;
 
 beforeAll(async () => {
@@ -55,11 +62,7 @@ describe("status faults", () => {
 
   it("429 ThrottlingException carries Retry-After, which the SDK's retry honours", async () => {
     local.injectFault({ endpoint: "ep1", status: 429, retryAfterSeconds: 0 });
-    const res = await rawRequest(local.url, {
-      path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: CHAT_BODY,
-    });
+    const res = await postChat(local.url, token);
     expect(res.status).toBe(429);
     expect(res.headers["retry-after"]).toBe("0");
     expect(res.headers["x-amzn-errortype"]).toBe("ThrottlingException");
@@ -169,9 +172,7 @@ describe("latency and byte-level faults", () => {
 
   it("malformedSse slips an event whose data is not JSON into the stream", async () => {
     local.injectFault({ endpoint: "ep1", malformedSse: true });
-    const res = await rawRequest(local.url, {
-      path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    const res = await postChat(local.url, token, {
       body: JSON.stringify({ stream: true, messages: [{ role: "user", content: "x" }] }),
     });
     const events = res.text

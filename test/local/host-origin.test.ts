@@ -7,17 +7,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHostCheck } from "../../src/local/host-check.js";
 import {
-  CHAT_BODY,
   mintToken,
   openRawSocket,
+  postChat,
+  type RawResponse,
   rawRequest,
   startTestEndpoint,
+  type TestEndpoint,
 } from "../helpers/local-endpoint.js";
 
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
 let token: string;
 let port: number;
-const CHAT = "/endpoints/ep1/openai/v1/chat/completions";
 
 beforeAll(async () => {
   local = await startTestEndpoint();
@@ -30,11 +31,7 @@ beforeEach(() => {
 });
 
 function chat(headers: Record<string, string>) {
-  return rawRequest(local.url, {
-    path: CHAT,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
-    body: CHAT_BODY,
-  });
+  return postChat(local.url, token, { headers });
 }
 
 function control(method: string, path: string, headers: Record<string, string>, body?: unknown) {
@@ -47,17 +44,26 @@ function control(method: string, path: string, headers: Record<string, string>, 
 }
 
 /** The service-style refusal: AWS error type in the header and body, a stable code, a flat message too. */
-function expectRefusal(
-  res: Awaited<ReturnType<typeof rawRequest>>,
-  status: number,
-  code: string,
-): void {
+function expectRefusal(res: RawResponse, status: number, code: string): void {
   expect(res.status).toBe(status);
   expect(res.headers["x-amzn-errortype"]).toBe("AccessDeniedException");
   expect(res.json).toEqual({
     message: expect.any(String),
     error: { message: expect.any(String), type: "AccessDeniedException", code, param: null },
   });
+}
+
+/** Every control route, read or change, refused with 403 `code` when sent `headers`. */
+async function expectControlRoutesRefused(headers: Record<string, string>, code: string) {
+  expectRefusal(await control("GET", "requests", headers), 403, code);
+  expectRefusal(await control("GET", "faults", headers), 403, code);
+  expectRefusal(
+    await control("POST", "faults", headers, { endpoint: "ep1", status: 500, always: true }),
+    403,
+    code,
+  );
+  expectRefusal(await control("DELETE", "requests", headers), 403, code);
+  expectRefusal(await control("DELETE", "faults", headers), 403, code);
 }
 
 describe("Host: only the endpoint's own address and port", () => {
@@ -95,15 +101,7 @@ describe("Host: only the endpoint's own address and port", () => {
     await chat({});
     const logged = local.requests.length;
     const host = `rebound.example:${port}`;
-    expectRefusal(await control("GET", "requests", { host }), 403, "HOST_NOT_ALLOWED");
-    expectRefusal(await control("GET", "faults", { host }), 403, "HOST_NOT_ALLOWED");
-    expectRefusal(
-      await control("POST", "faults", { host }, { endpoint: "ep1", status: 500, always: true }),
-      403,
-      "HOST_NOT_ALLOWED",
-    );
-    expectRefusal(await control("DELETE", "requests", { host }), 403, "HOST_NOT_ALLOWED");
-    expectRefusal(await control("DELETE", "faults", { host }), 403, "HOST_NOT_ALLOWED");
+    await expectControlRoutesRefused({ host }, "HOST_NOT_ALLOWED");
     expect(local.requests.length).toBe(logged);
     local.injectFault({ endpoint: "ep2", status: 500, count: 1 });
     expect((await control("GET", "faults", {})).json).toMatchObject({
@@ -124,15 +122,7 @@ describe("Origin: control routes refuse web pages", () => {
     await chat({});
     const logged = local.requests.length;
     for (const origin of foreign) {
-      expectRefusal(await control("GET", "requests", { origin }), 403, "ORIGIN_NOT_ALLOWED");
-      expectRefusal(await control("GET", "faults", { origin }), 403, "ORIGIN_NOT_ALLOWED");
-      expectRefusal(
-        await control("POST", "faults", { origin }, { endpoint: "ep1", status: 500, always: true }),
-        403,
-        "ORIGIN_NOT_ALLOWED",
-      );
-      expectRefusal(await control("DELETE", "requests", { origin }), 403, "ORIGIN_NOT_ALLOWED");
-      expectRefusal(await control("DELETE", "faults", { origin }), 403, "ORIGIN_NOT_ALLOWED");
+      await expectControlRoutesRefused({ origin }, "ORIGIN_NOT_ALLOWED");
     }
     expect(local.requests.length).toBe(logged);
     expect((await control("GET", "faults", {})).json).toEqual({ faults: [] });

@@ -16,6 +16,7 @@ import {
   rawRequest,
   startEndpointWithTestCredentials,
   startTestEndpoint,
+  type TestEndpoint,
 } from "../helpers/local-endpoint.js";
 
 const CHAT = "/endpoints/ep1/openai/v1/chat/completions";
@@ -66,7 +67,7 @@ function gatedBackend(): ChatBackend & { calls: number; open(): void } {
 }
 
 describe("415 for bodies that do not say they are JSON", () => {
-  let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+  let local: TestEndpoint;
   beforeAll(async () => {
     local = await startTestEndpoint();
   });

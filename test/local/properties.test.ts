@@ -11,16 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL_REASONS } from "../../src/local/index.js";
 import { TokenVerifier } from "../../src/local/token-verifier.js";
 import {
-  CHAT_BODY,
   FIXED_NOW,
   mintToken,
+  postChat,
   rawRequest,
   startTestEndpoint,
   TEST_CREDENTIALS,
+  type TestEndpoint,
   tokenUrl,
 } from "../helpers/local-endpoint.js";
 
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
 let token: string;
 
 beforeAll(async () => {
@@ -117,11 +118,7 @@ describe("request handling never crashes and always answers JSON", () => {
     expect([...seen].sort()).toEqual(expect.arrayContaining([200, 400, 401, 404, 413, 415]));
     // Still serving normally afterwards.
     local.clearFaults();
-    const after = await rawRequest(local.url, {
-      path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: CHAT_BODY,
-    });
+    const after = await postChat(local.url, token);
     expect(after.status).toBe(200);
   });
 
@@ -148,11 +145,7 @@ describe("request handling never crashes and always answers JSON", () => {
       }),
       { numRuns: 100 },
     );
-    const after = await rawRequest(local.url, {
-      path: "/endpoints/ep1/openai/v1/chat/completions",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: CHAT_BODY,
-    });
+    const after = await postChat(local.url, token);
     expect(after.status).toBe(200);
   });
 });

@@ -10,14 +10,15 @@ import { DEFAULT_MAX_BODY_BYTES } from "../../src/local/index.js";
 import {
   mintToken,
   openRawSocket,
-  rawRequest,
+  EP1_CHAT_PATH as PATH,
+  postChat,
   startTestEndpoint,
+  type TestEndpoint,
 } from "../helpers/local-endpoint.js";
 
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
-let small: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
+let small: TestEndpoint;
 let token: string;
-const PATH = "/endpoints/ep1/openai/v1/chat/completions";
 
 beforeAll(async () => {
   local = await startTestEndpoint();
@@ -30,11 +31,7 @@ afterAll(async () => {
 });
 
 function post(body: string, url = local.url) {
-  return rawRequest(url, {
-    path: PATH,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body,
-  });
+  return postChat(url, token, { body });
 }
 
 /** Writes raw bytes on a socket and returns everything the server sends back until it closes. */

@@ -11,9 +11,10 @@ import {
   rawRequest,
   startEndpointWithTestCredentials,
   startTestEndpoint,
+  type TestEndpoint,
 } from "../helpers/local-endpoint.js";
 
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
 let token: string;
 
 beforeAll(async () => {

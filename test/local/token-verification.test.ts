@@ -9,15 +9,17 @@ import {
   FIXED_NOW,
   mintToken,
   mutateToken,
+  postChat,
   rawRequest,
   startTestEndpoint,
   TEST_CREDENTIALS,
+  type TestEndpoint,
   tokenUrl,
 } from "../helpers/local-endpoint.js";
 
 const SIGNED_AT = new Date(FIXED_NOW);
 let now = FIXED_NOW + 1000;
-let local: Awaited<ReturnType<typeof startTestEndpoint>>;
+let local: TestEndpoint;
 
 beforeAll(async () => {
   local = await startTestEndpoint({ clock: () => now });
@@ -91,11 +93,7 @@ print("sagemaker-api-key-" + base64.b64encode(url.encode("utf-8")).decode("utf-8
     // botocore signs with the real clock, so this endpoint uses it too.
     const real = await startTestEndpoint();
     try {
-      const res = await rawRequest(real.url, {
-        path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${mint("")}`, "content-type": "application/json" },
-        body: CHAT_BODY,
-      });
+      const res = await postChat(real.url, mint(""));
       expect(res.status).toBe(200);
       expect(real.requests.at(-1)?.accessKeyId).toBe(TEST_CREDENTIALS.accessKeyId);
     } finally {
@@ -129,11 +127,7 @@ print("sagemaker-api-key-" + base64.b64encode((r.url.replace("https://", "") + "
         ],
         { encoding: "utf8" },
       ).trim();
-      const res = await rawRequest(real.url, {
-        path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: CHAT_BODY,
-      });
+      const res = await postChat(real.url, token);
       expect(res.status).toBe(200);
     } finally {
       await real.close();
@@ -307,11 +301,7 @@ describe("each refusal reason", () => {
     });
     try {
       for (const token of [withSession, await good()]) {
-        const res = await rawRequest(temp.url, {
-          path: "/endpoints/ep1/openai/v1/chat/completions",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: CHAT_BODY,
-        });
+        const res = await postChat(temp.url, token);
         expect(res.status).toBe(401);
         expect(res.json).toMatchObject({ error: { code: "SESSION_TOKEN_MISMATCH" } });
       }
@@ -344,20 +334,14 @@ describe("each refusal reason", () => {
       credentials: [{ ...TEST_CREDENTIALS, allowedEndpoints: ["ep2"] }],
     });
     try {
-      const authorization = `Bearer ${await good()}`;
-      const denied = await rawRequest(scoped.url, {
-        path: "/endpoints/ep1/openai/v1/chat/completions",
-        headers: { authorization, "content-type": "application/json" },
-        body: CHAT_BODY,
-      });
+      const token = await good();
+      const denied = await postChat(scoped.url, token);
       expect(denied.status).toBe(403);
       expect(denied.json).toMatchObject({
         error: { code: "ACCESS_DENIED", type: "AccessDeniedException" },
       });
-      const allowed = await rawRequest(scoped.url, {
+      const allowed = await postChat(scoped.url, token, {
         path: "/endpoints/ep2/inference-components/coder/openai/v1/chat/completions",
-        headers: { authorization, "content-type": "application/json" },
-        body: CHAT_BODY,
       });
       expect(allowed.status).toBe(200);
     } finally {

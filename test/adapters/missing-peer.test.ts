@@ -4,37 +4,24 @@
  * entry still imports, and each adapter subpath fails to import with a typed
  * `ConfigurationError` that names the package to install.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, expect, it } from "vitest";
-
-const ROOT = resolve(import.meta.dirname, "../..");
-const TSX = join(ROOT, "node_modules/.bin/tsx");
+import { expect, it } from "vitest";
+import { packageJson, scriptWithResolveHook, sourceUrl } from "../helpers/child-loader.js";
 
 // "missing": resolve the peers as if from a directory with no node_modules, so Node
 // itself raises its real ERR_MODULE_NOT_FOUND. "broken": the peers resolve to a
 // module that throws while it is evaluated.
-const HOOK = `import { register } from "node:module";
-const hook = \`
-const PEERS = /^(@strands-agents\\\\/sdk|@ai-sdk\\\\/[^/]+|ai)(\\\\/|$)/;
+const HOOK = `const PEERS = new RegExp("^(@strands-agents/sdk|@ai-sdk/[^/]+|ai)(/|$)");
 export async function resolve(specifier, context, next) {
   if (!PEERS.test(specifier)) return next(specifier, context);
   if (process.env.PEER_MODE === "broken") {
     return { url: "data:text/javascript,throw new Error('peer exploded')", shortCircuit: true };
   }
   return next(specifier, { ...context, parentURL: "file:///nonexistent-dir/importer.mjs" });
-}\`;
-register("data:text/javascript," + encodeURIComponent(hook));
-`;
+}`;
 
-const entry = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
-const SCRIPT = `const main = await import(${entry("src/index.ts")});
+const SCRIPT = `const main = await import(${sourceUrl("src/index.ts")});
 console.log("main entry:", typeof main.createSageMakerOpenAIClient);
-for (const path of [${entry("src/adapters/strands/index.ts")}, ${entry("src/adapters/ai-sdk/index.ts")}]) {
+for (const path of [${sourceUrl("src/adapters/strands/index.ts")}, ${sourceUrl("src/adapters/ai-sdk/index.ts")}]) {
   try {
     await import(path);
     console.log("imported");
@@ -48,25 +35,8 @@ for (const path of [${entry("src/adapters/strands/index.ts")}, ${entry("src/adap
 }
 `;
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "missing-peer-"));
-  await writeFile(join(dir, "hook.mjs"), HOOK);
-  await writeFile(join(dir, "script.mts"), SCRIPT);
-});
-
-afterAll(async () => {
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
-
-async function run(mode: "missing" | "broken"): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(TSX, ["--import", "./hook.mjs", "script.mts"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: dir, NODE_NO_WARNINGS: "1", PEER_MODE: mode },
-  });
-  return stdout.trim().split("\n");
-}
+const runScript = scriptWithResolveHook("missing-peer", HOOK, SCRIPT);
+const run = (mode: "missing" | "broken") => runScript({ PEER_MODE: mode });
 
 it("imports the main entry without the peers; the adapters say what to install", {
   timeout: 60_000,
@@ -98,12 +68,9 @@ it("reports a peer that fails while loading as PEER_LOAD_FAILED", { timeout: 60_
 });
 
 it("names in its install command the ranges package.json declares for the peers", async () => {
-  const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as {
-    peerDependencies: Record<string, string>;
-  };
+  const { peerDependencies } = packageJson();
   const { STRANDS_PEER_RANGE } = await import("../../src/adapters/strands/model.js");
   const { AI_SDK_PEER_RANGE } = await import("../../src/adapters/ai-sdk/provider.js");
-  expect(STRANDS_PEER_RANGE).toBe(pkg.peerDependencies["@strands-agents/sdk"]);
-  expect(AI_SDK_PEER_RANGE).toBe(pkg.peerDependencies["@ai-sdk/openai-compatible"]);
+  expect(STRANDS_PEER_RANGE).toBe(peerDependencies["@strands-agents/sdk"]);
+  expect(AI_SDK_PEER_RANGE).toBe(peerDependencies["@ai-sdk/openai-compatible"]);
 });

@@ -10,25 +10,25 @@
  * back is the control that the setup, not the copy, is what changes the answer.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSyntax, syntaxCheckTool, TYPESCRIPT_PEER_RANGE } from "../../tools/syntax-check.js";
+import { packageJson, ROOT } from "../helpers/child-loader.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const BUILT_TOOLS = join(ROOT, "dist/tools");
 const INSTALL = `npm install "typescript@${TYPESCRIPT_PEER_RANGE}"`;
 
 describe("syntax_check with typescript installed", () => {
   it("declares the same typescript range as package.json's optional peer", () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const pkg = packageJson();
     expect(TYPESCRIPT_PEER_RANGE).toBe("^5.0.0 || ^6.0.0");
     expect(pkg.peerDependencies.typescript).toBe(TYPESCRIPT_PEER_RANGE);
-    expect(pkg.peerDependenciesMeta.typescript).toEqual({ optional: true });
-    expect(pkg.dependencies.typescript).toBeUndefined();
+    expect(pkg.peerDependenciesMeta?.typescript).toEqual({ optional: true });
+    expect(pkg.dependencies?.typescript).toBeUndefined();
   });
 
   it("parses TypeScript and JavaScript", async () => {

@@ -6,7 +6,17 @@
  * start, so no other user can read it even for a moment. SQLite gives its
  * write-ahead log and shared-memory files the database file's permissions.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readSync, type Stats } from "node:fs";
+import { randomUUID } from "node:crypto";
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  type Stats,
+} from "node:fs";
 import { dirname } from "node:path";
 import { ConfigurationError } from "../../src/errors.js";
 import { openSqliteDatabase, type SqliteDatabase } from "./sqlite-driver.js";
@@ -97,14 +107,34 @@ function checkExisting(path: string, stats: Stats): void {
   }
 }
 
-/** Creates `path` empty with mode 0600 (its missing directories 0700); fails if it appeared meanwhile. */
-function createPrivate(path: string): void {
+/**
+ * Creates `path` as an empty SQLite database with mode 0600 (its missing
+ * directories 0700). The database is built under a temporary name and then
+ * hard-linked into place, so `path` appears complete or not at all: another
+ * process starting at the same moment never sees a half-made (empty) file.
+ *
+ * @returns false when another process created `path` first.
+ */
+function createPrivate(path: string): boolean {
+  const temp = `${path}.${process.pid}-${randomUUID()}.new`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    closeSync(openSync(path, "wx", 0o600));
+    closeSync(openSync(temp, "wx", 0o600));
+    const db = openSqliteDatabase(temp);
+    try {
+      // Writes the header (and the WAL flag the saver uses), so the file is a database from its first byte.
+      db.exec("PRAGMA journal_mode = WAL");
+    } finally {
+      db.close();
+    }
+    linkSync(temp, path);
+    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
     throw unavailable(path, `it cannot be created (${code ?? (error as Error).message})`, error);
+  } finally {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${temp}${suffix}`, { force: true });
   }
 }
 
@@ -117,8 +147,13 @@ function createPrivate(path: string): void {
  */
 export async function openSqliteStateFile(path: string): Promise<SqliteDatabase> {
   const stats = statOrUndefined(path);
-  if (stats === undefined) createPrivate(path);
-  else checkExisting(path, stats);
+  const created = stats === undefined && createPrivate(path);
+  if (!created) {
+    // It existed, or another process has just made it: check it like any existing file.
+    const existing = stats ?? statOrUndefined(path);
+    if (existing === undefined) throw unavailable(path, "it disappeared while being opened");
+    checkExisting(path, existing);
+  }
   try {
     return openSqliteDatabase(path);
   } catch (error) {

@@ -3,8 +3,9 @@
  * tool does not pay a `python3` start (tens of milliseconds, and a blocked event loop while
  * Node forks) on every call.
  *
- * The protocol is ours on both ends: a request is a 4-byte big-endian length and that many
- * bytes on the worker's stdin; the answer is one line of JSON (an object) on its stdout.
+ * The protocol is ours on both ends: a worker first prints the line {@link READY_LINE} once
+ * it has started; a request is a 4-byte big-endian length and that many bytes on its stdin;
+ * the answer is one line of JSON (an object) on its stdout.
  * {@link pythonWorkerScript} wraps a Python `handle(data: bytes) -> dict` function in that
  * loop. The script is a fixed string passed as one argument (no shell); the process runs
  * isolated (`-I`: no user site-packages, no PYTHON* variables), without `site` (`-S`),
@@ -13,8 +14,9 @@
  * What the pool guarantees:
  * - one request per worker at a time, first come first served, at most `maxWorkers`
  *   workers, started only when a request needs one;
- * - the time limit runs from the moment a worker receives the request, not while it waits
- *   in the queue, so a busy process slows requests down but does not time them out; a
+ * - the time limit runs from the moment a started worker receives the request, not while
+ *   the request waits in the queue or the interpreter starts (that has its own, longer
+ *   limit), so a busy process or machine slows requests down but does not time them out; a
  *   limit that fires while the answer already waits in the pipe still gets the answer;
  * - a worker that runs past the limit, prints something that is not an answer, or prints
  *   too much is killed and replaced; a worker that dies without answering gets the request
@@ -39,7 +41,19 @@ export interface PythonWorkerPoolOptions {
   maxWorkers: number;
   /** Largest request accepted, in bytes; the worker refuses larger ones too. */
   maxRequestBytes: number;
+  /**
+   * Milliseconds a new worker may take to start (to print {@link READY_LINE}) before it is
+   * killed and the request it was given fails.
+   * @default 20000
+   */
+  startupTimeoutMs?: number;
 }
+
+/** What a worker prints once it has started, before it reads any request. */
+export const READY_LINE = '{"ready": true}';
+
+/** Default of `startupTimeoutMs`: an interpreter on a loaded machine can take seconds. */
+const DEFAULT_STARTUP_TIMEOUT_MS = 20_000;
 
 /** Most bytes of one answer line; the answers are a few hundred. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -60,6 +74,8 @@ import json as _json, sys as _sys
 def _serve():
     read = _sys.stdin.buffer.read
     out = _sys.stdout
+    out.write(${JSON.stringify(READY_LINE)} + "\\n")
+    out.flush()
     while True:
         header = read(4)
         if len(header) < 4:
@@ -90,6 +106,8 @@ interface Job {
 interface Worker {
   child: ChildProcessWithoutNullStreams;
   job: Job | undefined;
+  /** Set once the worker printed {@link READY_LINE}; the job's time limit starts then. */
+  ready: boolean;
   timer: NodeJS.Timeout | undefined;
   stdout: string;
   stderr: string;
@@ -188,7 +206,14 @@ export class PythonWorkerPool {
     worker.job = job;
     const header = Buffer.allocUnsafe(4);
     header.writeUInt32BE(job.payload.length, 0);
+    // A starting worker reads it once it runs; its time limit starts when it says it is ready.
     worker.child.stdin.write(Buffer.concat([header, job.payload]));
+    if (worker.ready) this.#startTimer(worker, job);
+  }
+
+  /** Arms the time limit of `job` on `worker`. */
+  #startTimer(worker: Worker, job: Job): void {
+    clearTimeout(worker.timer);
     worker.timer = setTimeout(() => {
       // A loop that was blocked runs due timers before it reads the pipes: let it read
       // first, so an answer that arrived in time is not thrown away as a time-out.
@@ -216,6 +241,7 @@ export class PythonWorkerPool {
     const worker: Worker = {
       child,
       job: undefined,
+      ready: false,
       timer: undefined,
       stdout: "",
       stderr: "",
@@ -223,6 +249,16 @@ export class PythonWorkerPool {
     };
     this.#workers.push(worker);
     this.#started += 1;
+    const startupLimit = this.#options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    worker.timer = setTimeout(() => {
+      setImmediate(() => {
+        if (worker.ready) return;
+        this.#fail(
+          worker,
+          `the Python checker did not start within ${startupLimit} ms; is the machine overloaded, or the command not Python 3?`,
+        );
+      });
+    }, startupLimit);
     // An idle worker must not keep the process alive; a request in flight has its timer.
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) {
@@ -267,8 +303,15 @@ export class PythonWorkerPool {
 
   /** Delivers one answer line; false when the worker broke the protocol and was stopped. */
   #answer(worker: Worker, line: string): boolean {
+    if (!worker.ready && line.trim() === READY_LINE) {
+      worker.ready = true;
+      clearTimeout(worker.timer);
+      worker.timer = undefined;
+      if (worker.job !== undefined) this.#startTimer(worker, worker.job);
+      return true;
+    }
     const job = worker.job;
-    const answer = parseAnswer(line);
+    const answer = worker.ready ? parseAnswer(line) : undefined;
     if (job === undefined || answer === undefined) {
       this.#fail(
         worker,

@@ -10,7 +10,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { pythonSyntaxPool } from "../../tools/python-syntax.js";
-import { PythonWorkerPool, pythonWorkerScript } from "../../tools/python-worker-pool.js";
+import {
+  PythonWorkerPool,
+  pythonWorkerScript,
+  READY_LINE,
+} from "../../tools/python-worker-pool.js";
 import { checkSyntax, createSyntaxCheckTool } from "../../tools/syntax-check.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "python-syntax-test-"));
@@ -145,7 +149,7 @@ describe("Python syntax check: time limits", () => {
     const marker = join(scratch, "hung-once");
     const python = fakeInterpreter(
       "python-hangs-once",
-      `if [ -e "${marker}" ]; then exec python3 "$@"; fi\ntouch "${marker}"\nexec sleep 60`,
+      `if [ -e "${marker}" ]; then exec python3 "$@"; fi\ntouch "${marker}"\nprintf '{"ready": true}\\n'\nexec sleep 60`,
     );
     expect(await checkSyntax("python", "x = 1", { pythonCommand: python, timeoutMs: 300 })).toEqual(
       {
@@ -158,6 +162,34 @@ describe("Python syntax check: time limits", () => {
       errors: [{ line: 1, column: 5 }],
     });
     expect(pythonSyntaxPool(python).stats()).toMatchObject({ started: 2, timedOut: 1, failed: 1 });
+  });
+
+  it.skipIf(!unix)("does not count the interpreter's start against the parse", async () => {
+    // An interpreter that takes a second to start (a loaded machine), then the real python3.
+    const python = fakeInterpreter("python-slow-start", 'sleep 1\nexec python3 "$@"');
+    expect(await checkSyntax("python", "x = 1", { pythonCommand: python, timeoutMs: 200 })).toEqual(
+      { status: "ok" },
+    );
+  });
+
+  it.skipIf(!unix)("stops a worker that never starts, after the startup limit", async () => {
+    const pool = new PythonWorkerPool({
+      command: fakeInterpreter("python-never-starts", "exec sleep 60"),
+      script: pythonWorkerScript("def handle(data):\n    return {}", 1024),
+      maxWorkers: 1,
+      maxRequestBytes: 1024,
+      startupTimeoutMs: 300,
+    });
+    try {
+      expect(await pool.run(Buffer.from("x"), 10_000)).toEqual({
+        kind: "failed",
+        reason:
+          "the Python checker did not start within 300 ms; is the machine overloaded, or the command not Python 3?",
+      });
+      expect(pool.stats().workers).toBe(0);
+    } finally {
+      pool.close();
+    }
   });
 
   it("counts the parse, not the wait in the queue", async () => {
@@ -192,6 +224,8 @@ describe("Python syntax check: time limits", () => {
     const flag = join(scratch, "answered");
     const script = [
       "import sys",
+      `sys.stdout.write(${JSON.stringify(`${READY_LINE}\n`)})`,
+      "sys.stdout.flush()",
       "read = sys.stdin.buffer.read",
       "while True:",
       "    header = read(4)",
@@ -208,6 +242,12 @@ describe("Python syntax check: time limits", () => {
       maxRequestBytes: 1024,
     });
     try {
+      // A started worker first, so the limit below is armed as the request is sent.
+      expect(await pool.run(Buffer.from("warm"), 10_000)).toEqual({
+        kind: "answer",
+        answer: { ok: true },
+      });
+      rmSync(flag);
       const pending = pool.run(Buffer.from("x"), 200);
       while (!existsSync(flag)) {
         // Busy on purpose: the loop stays blocked until the worker has answered.

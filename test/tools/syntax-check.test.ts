@@ -72,7 +72,8 @@ describe("syntax_check: Python", () => {
   it.skipIf(process.platform === "win32")(
     "kills a checker that runs past the time limit",
     async () => {
-      const hanging = fakeInterpreter("hang", "exec sleep 60");
+      // Starts (says it is ready), then never answers.
+      const hanging = fakeInterpreter("hang", `printf '{"ready": true}\\n'\nexec sleep 60`);
       const result = await checkSyntax("python", "x = 1", {
         pythonCommand: hanging,
         timeoutMs: 200,
@@ -98,7 +99,7 @@ describe("syntax_check: Python", () => {
     try {
       const echo = fakeInterpreter(
         "echo-env",
-        `printf '{"ok": false, "line": 1, "column": 1, "message": "[%s|%s]"}' "$SYNTAX_CHECK_TEST_SECRET" "$#"`,
+        `printf '{"ready": true}\\n{"ok": false, "line": 1, "column": 1, "message": "[%s|%s]"}' "$SYNTAX_CHECK_TEST_SECRET" "$#"`,
       );
       const result = await checkSyntax("python", "x = 1", { pythonCommand: echo });
       // No secret, and exactly the five fixed arguments: -I -S -B -c <script>.

@@ -247,6 +247,10 @@ describe("Python syntax check: time limits", () => {
         kind: "answer",
         answer: { ok: true },
       });
+      // The worker creates the flag just after its answer, which may reach us first.
+      while (!existsSync(flag)) {
+        // Busy on purpose: a few microseconds at most.
+      }
       rmSync(flag);
       const pending = pool.run(Buffer.from("x"), 200);
       while (!existsSync(flag)) {

@@ -85,6 +85,8 @@ export function readBody(
 
 /** A JSON route's `Content-Type`: `application/json` or a `+json` type, parameters allowed. */
 export function isJsonContentType(contentType: string | undefined): boolean {
+  // What nearly every client sends: answered without splitting or a regex, on every request.
+  if (contentType === "application/json") return true;
   const type = (contentType ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
   return type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type);
 }

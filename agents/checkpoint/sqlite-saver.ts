@@ -14,6 +14,7 @@
  * together or not at all; with `synchronous = FULL` in WAL mode a committed
  * checkpoint survives a killed process (tested) and should survive a power cut (not tested).
  */
+import type { StatementSync } from "node:sqlite";
 import { isDeepStrictEqual } from "node:util";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import {
@@ -99,6 +100,45 @@ interface BlobRow {
 const CHECKPOINT_COLUMNS =
   "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata";
 
+const WRITE_COLUMNS =
+  "thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path";
+
+/** The statements every step runs, prepared once per saver (preparing compiles the SQL each time). */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    writesOf: db.prepare(
+      `SELECT task_id, idx, channel, type, value, task_path FROM writes
+       WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
+    ),
+    blobsOf: db.prepare(
+      `SELECT channel, version, type, blob FROM checkpoint_blobs
+       WHERE thread_id = ? AND checkpoint_ns = ?
+       AND channel IN (SELECT value FROM json_each(?))`,
+    ),
+    checkpointById: db.prepare(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints
+       WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
+    ),
+    latestCheckpoint: db.prepare(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints
+       WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1`,
+    ),
+    putBlob: db.prepare(
+      `INSERT OR REPLACE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    putCheckpoint: db.prepare(
+      `INSERT OR REPLACE INTO checkpoints (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    replaceWrite: db.prepare(
+      `INSERT OR REPLACE INTO writes (${WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    keepWrite: db.prepare(
+      `INSERT OR IGNORE INTO writes (${WRITE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  } satisfies Record<string, StatementSync>;
+}
+
 function requireConfigurable(config: RunnableConfig, what: string): Record<string, unknown> {
   const configurable = config.configurable;
   if (configurable === undefined || configurable === null) {
@@ -129,7 +169,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
   /** The connection: open until {@link SqliteCheckpointSaver.close}; callers may keep their own tables in it. */
   readonly db: SqliteDatabase;
 
-  private ready = false;
+  private prepared: ReturnType<typeof prepareStatements> | undefined;
 
   /**
    * @param db An open, writable connection; the saver creates its tables on first use.
@@ -145,7 +185,12 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
    * older saver) now; every method also does it on first use.
    */
   setup(): void {
-    if (this.ready) return;
+    this.statements();
+  }
+
+  /** The prepared statements, after creating the tables they need. */
+  private statements(): ReturnType<typeof prepareStatements> {
+    if (this.prepared !== undefined) return this.prepared;
     this.db.exec("PRAGMA journal_mode = WAL");
     // FULL: a commit reaches the disk before it returns, so a finished step should survive a power cut too.
     this.db.exec("PRAGMA synchronous = FULL");
@@ -156,7 +201,8 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     if (!columns.some((c) => c.name === "task_path")) {
       this.db.exec("ALTER TABLE writes ADD COLUMN task_path TEXT NOT NULL DEFAULT ''");
     }
-    this.ready = true;
+    this.prepared = prepareStatements(this.db);
+    return this.prepared;
   }
 
   /** Closes the connection. */
@@ -170,12 +216,11 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     ns: string,
     checkpointId: string,
   ): Promise<CheckpointPendingWrite[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT task_id, idx, channel, type, value, task_path FROM writes
-         WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
-      )
-      .all(threadId, ns, checkpointId) as unknown as WriteRow[];
+    const rows = this.statements().writesOf.all(
+      threadId,
+      ns,
+      checkpointId,
+    ) as unknown as WriteRow[];
     // Sorted here with LangGraph's comparator, not SQL's collation: live execution applies writes in this order.
     rows.sort((a, b) =>
       compareWritesSortKeys(
@@ -202,17 +247,11 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     )) as Checkpoint;
     const versions = Object.entries(checkpoint.channel_versions ?? {});
     if (versions.length > 0) {
-      const blobs = this.db
-        .prepare(
-          `SELECT channel, version, type, blob FROM checkpoint_blobs
-           WHERE thread_id = ? AND checkpoint_ns = ?
-           AND channel IN (SELECT value FROM json_each(?))`,
-        )
-        .all(
-          row.thread_id,
-          row.checkpoint_ns,
-          JSON.stringify(versions.map(([channel]) => channel)),
-        ) as unknown as BlobRow[];
+      const blobs = this.statements().blobsOf.all(
+        row.thread_id,
+        row.checkpoint_ns,
+        JSON.stringify(versions.map(([channel]) => channel)),
+      ) as unknown as BlobRow[];
       const wanted = new Map(versions.map(([channel, version]) => [channel, String(version)]));
       // Rows of the older saver hold their values inline; blobs add the rest.
       checkpoint.channel_values ??= {};
@@ -273,7 +312,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
 
   /** The checkpoint `config` names, or the thread's latest one when it names none. */
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
-    this.setup();
+    const statements = this.statements();
     const configurable = config.configurable ?? {};
     const threadId = configurable.thread_id;
     if (threadId === undefined || threadId === null) return undefined;
@@ -281,18 +320,8 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const checkpointId = configurable.checkpoint_id as string | undefined;
     const row = (
       checkpointId
-        ? this.db
-            .prepare(
-              `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints
-               WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
-            )
-            .get(String(threadId), ns, checkpointId)
-        : this.db
-            .prepare(
-              `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints
-               WHERE thread_id = ? AND checkpoint_ns = ? ORDER BY checkpoint_id DESC LIMIT 1`,
-            )
-            .get(String(threadId), ns)
+        ? statements.checkpointById.get(String(threadId), ns, checkpointId)
+        : statements.latestCheckpoint.get(String(threadId), ns)
     ) as CheckpointRow | undefined;
     return row === undefined ? undefined : this.toTuple(row);
   }
@@ -363,7 +392,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
-    this.setup();
+    const { putBlob, putCheckpoint } = this.statements();
     const configurable = requireConfigurable(config, "put");
     const threadId = requireString(configurable.thread_id, "thread_id", "put");
     const ns = (configurable.checkpoint_ns as string | undefined) ?? "";
@@ -378,13 +407,6 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const stored = { ...copy, channel_values: {} };
     const [type, serializedCheckpoint] = await this.serde.dumpsTyped(stored);
     const [, serializedMetadata] = await this.serde.dumpsTyped(metadata);
-    const putBlob = this.db.prepare(
-      `INSERT OR REPLACE INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    const putCheckpoint = this.db.prepare(
-      `INSERT OR REPLACE INTO checkpoints (${CHECKPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
     inTransaction(this.db, () => {
       for (const [channel, version, blobType, bytes] of blobs) {
         putBlob.run(threadId, ns, channel, version, blobType, bytes);
@@ -416,7 +438,7 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     taskId: string,
     taskPath?: string,
   ): Promise<void> {
-    this.setup();
+    const { replaceWrite, keepWrite } = this.statements();
     const configurable = requireConfigurable(config, "putWrites");
     const threadId = requireString(configurable.thread_id, "thread_id", "putWrites");
     const checkpointId = requireString(configurable.checkpoint_id, "checkpoint_id", "putWrites");
@@ -428,16 +450,9 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
         return { channel, idx, type, bytes };
       }),
     );
-    const sql = (verb: string) =>
-      this.db.prepare(
-        `${verb} INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value, task_path)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-    const replace = sql("INSERT OR REPLACE");
-    const keep = sql("INSERT OR IGNORE");
     inTransaction(this.db, () => {
       for (const row of rows) {
-        (row.idx < 0 ? replace : keep).run(
+        (row.idx < 0 ? replaceWrite : keepWrite).run(
           threadId,
           ns,
           checkpointId,

@@ -45,13 +45,18 @@ function splitHost(value: string): { hostname: string; port: number } | undefine
 export function createHostCheck(listenHost: string, port: number): HostCheck {
   const own = (listenHost.includes(":") ? `[${listenHost}]` : listenHost).toLowerCase();
   const wildcard = own === "0.0.0.0" || own === "[::]";
-  const hostAllowed = (host: string | undefined): boolean => {
-    if (host === undefined) return false;
+  const parsedAllowed = (host: string): boolean => {
     const parts = splitHost(host);
     if (parts === undefined || parts.port !== port) return false;
     const { hostname } = parts;
     return hostname === own || isLoopbackHost(hostname) || (wildcard && isIpLiteral(hostname));
   };
+  // The values clients send on every request, accepted without parsing them each time.
+  const usual = new Set(
+    [own, "localhost", "127.0.0.1", "[::1]"].map((name) => `${name}:${port}`).filter(parsedAllowed),
+  );
+  const hostAllowed = (host: string | undefined): boolean =>
+    host !== undefined && (usual.has(host) || parsedAllowed(host));
   return {
     hostAllowed,
     originAllowed: (origin) =>

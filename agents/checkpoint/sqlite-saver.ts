@@ -111,9 +111,11 @@ function prepareStatements(db: SqliteDatabase) {
        WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?`,
     ),
     blobsOf: db.prepare(
-      `SELECT channel, version, type, blob FROM checkpoint_blobs
-       WHERE thread_id = ? AND checkpoint_ns = ?
-       AND channel IN (SELECT value FROM json_each(?))`,
+      // Only the version each channel is at (one key lookup per channel), not every version it
+      // had; CROSS JOIN keeps that loop order, which the planner would otherwise turn around.
+      `SELECT b.channel, b.version, b.type, b.blob FROM json_each(?) AS wanted
+       CROSS JOIN checkpoint_blobs AS b
+       WHERE b.thread_id = ? AND b.checkpoint_ns = ? AND b.channel = wanted.key AND b.version = wanted.value`,
     ),
     checkpointById: db.prepare(
       `SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints
@@ -247,12 +249,12 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     )) as Checkpoint;
     const versions = Object.entries(checkpoint.channel_versions ?? {});
     if (versions.length > 0) {
+      const wanted = new Map(versions.map(([channel, version]) => [channel, String(version)]));
       const blobs = this.statements().blobsOf.all(
+        JSON.stringify(Object.fromEntries(wanted)),
         row.thread_id,
         row.checkpoint_ns,
-        JSON.stringify(versions.map(([channel]) => channel)),
       ) as unknown as BlobRow[];
-      const wanted = new Map(versions.map(([channel, version]) => [channel, String(version)]));
       // Rows of the older saver hold their values inline; blobs add the rest.
       checkpoint.channel_values ??= {};
       for (const blob of blobs) {

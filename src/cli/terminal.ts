@@ -90,9 +90,14 @@ export class StatusLine {
     return this._enabled;
   }
 
-  /** Shows `text` (the timer restarts when the text changes). */
+  /**
+   * Shows `text` (the timer restarts when the text changes). Called again with
+   * the same text (once per streamed token, say), it draws nothing: the timer
+   * keeps the spinner and the seconds moving.
+   */
   show(text: string): void {
     if (!this._enabled) return;
+    if (text === this._text && this._drawn) return;
     if (text !== this._text) {
       this._text = text;
       this._since = Date.now();

@@ -24,7 +24,10 @@ export const DEFAULT_DEMO_MODEL = "demo-qwen3-4b";
  *   `reasoningField` says how it comes back: `"reasoning"` (newest vLLM, the
  *   default), `"reasoning_content"` (older vLLM) or `"inline"` (`<think>...</think>`
  *   inside `content`, as without a reasoning parser).
- * - `latencyMs`: wait this long before answering; `chunkDelayMs`: between stream chunks.
+ * - `latencyMs`: the time to first token, waited before answering;
+ *   `chunkDelayMs`: the time to generate one token, waited before each
+ *   streamed chunk. A non-streaming reply takes the same total (`latencyMs`
+ *   plus `chunkDelayMs` per generated token), as a real vLLM does.
  */
 export const demoBackendConfigSchema = z.strictObject({
   type: z.literal("demo"),

@@ -87,6 +87,27 @@ function servingProfile(settings: DemoSettings, mode: RequestMode, think: boolea
   };
 }
 
+/**
+ * How many `chunkDelayMs` waits generating `pieces` takes: one before each
+ * generated piece, except that on "length" the last piece rides on the final
+ * chunk, sent without a wait. Streamed or not, the reply takes this long, as a
+ * real server generates the same tokens either way.
+ */
+function pacedPieces(pieces: number, engineFinish: "stop" | "length"): number {
+  return Math.max(0, engineFinish === "length" ? pieces - 1 : pieces);
+}
+
+/** Waits `ms` unless the client leaves first (the timer is cleared then); false when it left. */
+async function waitForClient(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return true;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function* streamEvents(
   identity: CompletionIdentity,
   pieces: string[],
@@ -105,16 +126,10 @@ async function* streamEvents(
 
   yield writer.first(running(0));
   // On "length" the last generated piece rides on the final chunk; on "stop" the end-of-sequence token does.
-  const streamed = engineFinish === "length" ? pieces.length - 1 : pieces.length;
+  const streamed = pacedPieces(pieces.length, engineFinish);
   for (let i = 0; i < streamed; i++) {
     if (signal.aborted) return;
-    if (settings.chunkDelayMs > 0) {
-      try {
-        await sleep(settings.chunkDelayMs, undefined, { signal });
-      } catch {
-        return;
-      }
-    }
+    if (!(await waitForClient(settings.chunkDelayMs, signal))) return;
     const delta = parser.next(pieces[i] ?? "");
     if (delta !== null) yield writer.delta(delta, running(i + 1));
   }
@@ -133,13 +148,19 @@ async function* streamEvents(
   yield SSE_DONE;
 }
 
+/** A response, and how long generating it takes before a complete (non-streamed) answer is sent. */
+interface Answer {
+  response: BackendResponse;
+  generationMs: number;
+}
+
 function respond(
   settings: DemoSettings,
   request: ChatCompletionRequestBody,
   context: BackendContext,
-): BackendResponse {
+): Answer {
   const checked = checkRequest(request, settings.model);
-  if (!checked.ok) return checked.response;
+  if (!checked.ok) return { response: checked.response, generationMs: 0 };
   const { mode } = checked;
   const view = viewConversation(request.messages, request.tools);
   const decision = decide(settings.script, view, mode, settings.model);
@@ -157,20 +178,20 @@ function respond(
   };
   const promptTokens = Math.max(1, Math.ceil(view.promptChars / 4));
   if (mode.stream) {
+    const body = streamEvents(
+      identity,
+      output.pieces,
+      output.finishReason,
+      profile,
+      mode,
+      promptTokens,
+      settings,
+      context.signal,
+    );
+    // The stream paces itself, chunk by chunk.
     return {
-      type: "stream",
-      status: 200,
-      headers: SSE_HEADERS,
-      body: streamEvents(
-        identity,
-        output.pieces,
-        output.finishReason,
-        profile,
-        mode,
-        promptTokens,
-        settings,
-        context.signal,
-      ),
+      response: { type: "stream", status: 200, headers: SSE_HEADERS, body },
+      generationMs: 0,
     };
   }
   const parsed = parseComplete(output.pieces.join(""), output.finishReason, profile);
@@ -178,11 +199,18 @@ function respond(
   const reasoningKey =
     settings.reasoningField === "reasoning_content" ? "reasoning_content" : "reasoning";
   return {
-    type: "json",
-    status: 200,
-    headers: JSON_HEADERS,
-    body: completionBody(identity, parsed, reasoningKey, usage(promptTokens, completionTokens)),
+    response: {
+      type: "json",
+      status: 200,
+      headers: JSON_HEADERS,
+      body: completionBody(identity, parsed, reasoningKey, usage(promptTokens, completionTokens)),
+    },
+    generationMs: settings.chunkDelayMs * pacedPieces(output.pieces.length, output.finishReason),
   };
+}
+
+function clientClosed(): BackendResponse {
+  return errorResponse(499, "ClientClosedRequest", "The client closed the request.");
 }
 
 /**
@@ -202,20 +230,19 @@ export function createDemoBackend(config: DemoBackendConfig): ChatBackend {
   };
   return {
     async complete(request, context) {
-      if (settings.latencyMs > 0) {
-        try {
-          await sleep(settings.latencyMs, undefined, { signal: context.signal });
-        } catch {
-          return errorResponse(499, "ClientClosedRequest", "The client closed the request.");
-        }
-      }
+      // Time to first token: the prompt is processed before anything comes back.
+      if (!(await waitForClient(settings.latencyMs, context.signal))) return clientClosed();
+      let answer: Answer;
       try {
-        return respond(settings, request, context);
+        answer = respond(settings, request, context);
       } catch (error) {
         // A bug in the demo must still reach the client as vLLM's 500, not crash the server.
         const message = error instanceof Error ? error.message : String(error);
         return errorResponse(500, "InternalServerError", `Demo model failed: ${message}`);
       }
+      // A complete answer comes once every token is generated: one wait for all of them.
+      if (!(await waitForClient(answer.generationMs, context.signal))) return clientClosed();
+      return answer.response;
     },
   };
 }

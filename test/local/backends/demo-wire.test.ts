@@ -621,6 +621,42 @@ describe("latency settings", () => {
     expect((await pending).status).toBe(499);
   });
 
+  it("a non-streaming reply waits for the generation the stream paces, in one timer a leaving client clears", async () => {
+    const backend = demo({ chunkDelayMs: 60_000 });
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    const before = timers();
+    const leaving = new AbortController();
+    let answered = false;
+    const pending = backend.complete(
+      { messages: ASK },
+      { endpoint: "e", requestId: "r1", signal: leaving.signal },
+    );
+    void pending.then(() => {
+      answered = true;
+    });
+    const streamed = await backend.complete(
+      { messages: ASK, stream: true },
+      { endpoint: "e", requestId: "r2", signal: new AbortController().signal },
+    );
+    if (streamed.type !== "stream") throw new Error("expected a stream");
+    const iterator = streamed.body[Symbol.asyncIterator]();
+    expect(String((await iterator.next()).value)).toContain('"role":"assistant"');
+    // The stream is out, its first token still being generated; the complete reply waits for all of them.
+    expect(answered).toBe(false);
+    expect(timers()).toBe(before + 1);
+    await iterator.return?.(undefined);
+    leaving.abort();
+    expect((await pending).status).toBe(499);
+    expect(timers()).toBe(before);
+  });
+
+  it("a paced non-streaming reply is the same answer as an unpaced one", async () => {
+    const paced = await message({ chunkDelayMs: 1 }, { messages: ASK });
+    const unpaced = await message({}, { messages: ASK });
+    expect(paced.message).toEqual(unpaced.message);
+    expect(paced.completion.usage).toEqual(unpaced.completion.usage);
+  });
+
   it("a stream with chunkDelayMs stops producing once the client leaves", async () => {
     const controller = new AbortController();
     const response = await demo({ chunkDelayMs: 60_000 }).complete(

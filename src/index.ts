@@ -10,14 +10,17 @@
  * @module sagemaker-openai-agents
  */
 
+export { ReviewSchema } from "../agents/coder-reviewer/state.js";
 export {
   Agent,
   type AgentEvent,
   type AgentOptions,
   type AgentResult,
   type AgentRunOptions,
+  type AgentStartEvent,
   type AgentStopReason,
   type CheckpointDurability,
+  type CodeEvent,
   type CoderReviewerEvent,
   type CoderReviewerGraph,
   type CoderReviewerGraphOptions,
@@ -28,15 +31,25 @@ export {
   DEFAULT_MAX_STEPS,
   type ExtractedCode,
   extractCode,
+  type FinalEvent,
+  type GraphAgent,
   isAgentEvent,
   isCoderReviewerEvent,
+  type ModelStartEvent,
   type OpenedCheckpointSaver,
   openCheckpointSaver,
   type PromptLanguage,
   parseVerdictText,
+  type ReasoningEvent,
   type Review,
+  type RoundAgentEvent,
   SqliteCheckpointSaver,
+  type TextVerdict,
+  type TokenEvent,
+  type ToolCallEvent,
+  type ToolResultEvent,
   type Verdict,
+  type VerdictEvent,
   verdictSchema,
 } from "../agents/index.js";
 export {
@@ -45,10 +58,15 @@ export {
   createSyntaxCheckTool,
   type EvaluationResult,
   evaluateExpression,
+  SYNTAX_LANGUAGES,
+  type SyntaxCheckArgs,
   type SyntaxCheckOptions,
   type SyntaxCheckResult,
+  type SyntaxCheckTool,
+  type SyntaxFailureCode,
   type SyntaxIssue,
   type SyntaxLanguage,
+  syntaxCheckSchema,
   syntaxCheckTool,
 } from "../tools/index.js";
 export {
@@ -58,6 +76,8 @@ export {
   isLoopbackHost,
   isValidRegion,
   isValidResourceName,
+  type ResourceNameKind,
+  type SafeBaseURLOptions,
   type SageMakerOpenAIBaseURLOptions,
   sagemakerOpenAIBaseURL,
   sagemakerOpenAIPath,
@@ -76,6 +96,7 @@ export {
   type SageMakerTokenProvider,
   type TokenProviderOptions,
 } from "./auth/index.js";
+export type { SageMakerConnectionOptions } from "./client/connection.js";
 export {
   createSageMakerOpenAIClient,
   type SageMakerOpenAIClientOptions,
@@ -87,6 +108,7 @@ export {
   redactTokens,
   redactTokensIn,
   SageMakerOpenAIError,
+  type SageMakerOpenAIErrorOptions,
   ValidationError,
 } from "./errors.js";
 export {
@@ -120,6 +142,7 @@ export {
   SageMakerModelError,
   type SageMakerModelErrorCode,
   type SageMakerModelErrorDetails,
+  type SageMakerTarget,
   type ToolCallParserMode,
 } from "./model/index.js";
 export {

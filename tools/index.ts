@@ -35,6 +35,7 @@ export {
   type SyntaxFailureCode,
   type SyntaxIssue,
   type SyntaxLanguage,
+  syntaxCheckSchema,
   syntaxCheckTool,
   TYPESCRIPT_PEER_RANGE,
 } from "./syntax-check.js";

@@ -84,7 +84,8 @@ export async function checkSyntax(
   }
 }
 
-const syntaxCheckSchema = z.object({
+/** The zod schema of the `syntax_check` tool's arguments ({@link SyntaxCheckArgs}). */
+export const syntaxCheckSchema = z.object({
   language: z.enum(SYNTAX_LANGUAGES).describe("The language the code is written in."),
   code: z
     .string()

@@ -67,4 +67,5 @@ export {
   maskSteps,
   type WaitStep,
 } from "./steps.js";
+export type { WaitingEvent } from "./wait.js";
 export { acceleratorsPerInstance, costWarning } from "./warnings.js";

@@ -15,16 +15,23 @@ export type {
   StreamBackendResponse,
 } from "./backend.js";
 export {
+  type BackendConfig as BuiltInBackendConfig,
   builtInScripts,
   createBackend,
   createDemoBackend,
   createProxyBackend,
   DEFAULT_DEMO_MODEL,
   type DemoBackendConfig,
+  demoBackendConfigSchema,
+  type JsonReply,
   type ProxyBackendConfig,
+  proxyBackendConfigSchema,
+  type RuleCondition,
   type Script,
   type ScriptReply,
   type ScriptRule,
+  type TextReply,
+  type ToolReply,
 } from "./backends/index.js";
 export type {
   BackendConfig,

@@ -17,7 +17,7 @@ export {
   type SageMakerModelErrorCode,
   type SageMakerModelErrorDetails,
 } from "./errors.js";
-export type { ChatSageMakerOpenAIFields, ToolCallParserMode } from "./options.js";
+export type { ChatSageMakerOpenAIFields, SageMakerTarget, ToolCallParserMode } from "./options.js";
 export {
   type ConnectionPoolOptions,
   createConnectionPool,

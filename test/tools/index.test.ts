@@ -17,6 +17,7 @@ describe("tools barrel", () => {
       "evaluateExpression",
       "formatCalculatorResult",
       "formatSyntaxCheckResult",
+      "syntaxCheckSchema",
       "syntaxCheckTool",
       "withReadableArgumentErrors",
     ]);

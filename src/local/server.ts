@@ -19,6 +19,7 @@ import {
   resolveRegion,
   validateLocalEndpointConfig,
 } from "./config.js";
+import { defaultLocalEndpointConfig } from "./default-config.js";
 import { buildEndpointTable, closeBackends } from "./endpoint-table.js";
 import { vllmError } from "./error-bodies.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
@@ -63,6 +64,12 @@ export interface LocalEndpoint {
 /**
  * Starts a local SageMaker OpenAI endpoint and resolves once it listens.
  *
+ * Without a config it serves {@link defaultLocalEndpointConfig} (what the CLI's
+ * `local` command serves without `--config`): the demo model as endpoint `demo`
+ * and as inference components `coder` and `reviewer` of endpoint `agents`, on
+ * 127.0.0.1 at a free port, accepting tokens signed with the AWS environment
+ * credentials (`AWS_ACCESS_KEY_ID`, ...; none there is `LOCAL_NO_CREDENTIALS`).
+ *
  * @example
  * ```ts
  * const local = await startLocalEndpoint({
@@ -73,7 +80,9 @@ export interface LocalEndpoint {
  * await local.close();
  * ```
  */
-export async function startLocalEndpoint(input: LocalEndpointConfig): Promise<LocalEndpoint> {
+export async function startLocalEndpoint(
+  input: LocalEndpointConfig = defaultLocalEndpointConfig(),
+): Promise<LocalEndpoint> {
   const config = validateLocalEndpointConfig(input);
   const region = resolveRegion(config);
   const credentials = resolveCredentials(config);

@@ -284,6 +284,43 @@ describe("defaults from the environment", () => {
   });
 });
 
+describe("no config", () => {
+  it("serves the default config (demo model, endpoints demo and agents) on a free loopback port", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", TEST_CREDENTIALS.accessKeyId);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", TEST_CREDENTIALS.secretAccessKey);
+    vi.stubEnv("AWS_SESSION_TOKEN", "");
+    vi.stubEnv("AWS_REGION", "us-west-2");
+    const local = await startLocalEndpoint();
+    try {
+      expect(new URL(local.url).hostname).toBe("127.0.0.1");
+      expect(local.port).toBeGreaterThan(0);
+      expect(local.targets().map(({ endpoint, component }) => [endpoint, component])).toEqual([
+        ["demo", undefined],
+        ["agents", "coder"],
+        ["agents", "reviewer"],
+      ]);
+      const res = await postChat(local.url, await mintToken(), {
+        path: "/endpoints/demo/openai/v1/chat/completions",
+      });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ model: "demo-qwen3-4b" });
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("without credentials in the environment says to pass them or set them", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "");
+    const error = await startLocalEndpoint().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LocalEndpointEnvironmentError);
+    expect(error).toMatchObject({
+      code: "LOCAL_NO_CREDENTIALS",
+      message: expect.stringMatching(/credentials: \[\{ accessKeyId.*AWS_ACCESS_KEY_ID/s),
+    });
+  });
+});
+
 describe("listening", () => {
   const endpoints = { ep1: { backend: echoBackend() } };
 

@@ -16,6 +16,7 @@ import { ValidationError } from "../../src/errors.js";
 import { calculatorTool } from "../../tools/calculator.js";
 import { syntaxCheckTool } from "../../tools/syntax-check.js";
 import { Agent, type AgentResult, DEFAULT_MAX_STEPS } from "../agent.js";
+import type { AgentEvent } from "../events.js";
 import { modelTarget } from "../model-target.js";
 import { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS } from "./constants.js";
 import { decideVerdict } from "./decide-verdict.js";
@@ -31,6 +32,7 @@ import {
   revisionMessage,
 } from "./prompts.js";
 import { CoderReviewerState, type CoderReviewerStateType, type Review } from "./state.js";
+import { markTokenListeners, tokenEventsWanted } from "./token-listeners.js";
 
 export { DEFAULT_MAX_ROUNDS, MAX_TASK_CHARS };
 
@@ -117,7 +119,12 @@ function emit(config: LangGraphRunnableConfig, event: CoderReviewerEvent): void 
   config.writer?.(event);
 }
 
-/** Runs one agent turn, forwarding its events (tagged with the round) to the graph's stream. */
+/**
+ * Runs one agent turn, forwarding its events (tagged with the round) to the graph's stream
+ * when the caller reads them. Listening makes the agent's model calls stream; without a
+ * reader they are plain calls, which LangChain still streams for a callback that asks
+ * (`streamEvents`, the `messages` mode) or a model built with `streaming: true`.
+ */
 async function runTurn(
   agent: Agent,
   prompt: string,
@@ -127,15 +134,18 @@ async function runTurn(
 ): Promise<AgentResult> {
   const name = agent.name as GraphAgent;
   emit(config, { type: "agent_start", agent: name, round });
+  const onEvent = tokenEventsWanted(config)
+    ? (event: AgentEvent) => {
+        if (event.type !== "final") emit(config, { ...event, round });
+      }
+    : undefined;
   return agent.invoke(prompt, {
     callbacks: config.callbacks,
     signal: config.signal,
     // LangSmith shows these on the agent's run and everything under it.
     metadata: { agent: name, round, ...modelTarget(model) },
     tags: [`round:${round}`],
-    onEvent: (event) => {
-      if (event.type !== "final") emit(config, { ...event, round });
-    },
+    onEvent,
   });
 }
 
@@ -236,8 +246,11 @@ function buildGraph(options: CoderReviewerGraphOptions) {
       name: "coder-reviewer",
     });
   // LangGraph's own default ("async") can lose the step that just finished when the process dies.
-  if (options.checkpointer === undefined) return graph;
-  return graph.withConfig({ durability: options.durability ?? "sync" });
+  const configured =
+    options.checkpointer === undefined
+      ? graph
+      : graph.withConfig({ durability: options.durability ?? "sync" });
+  return markTokenListeners(configured);
 }
 
 /** The compiled coder/reviewer graph: `invoke({ task })`, `stream(...)`, `getState(...)`, ... */

@@ -7,10 +7,12 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MemorySaver } from "@langchain/langgraph";
+import { AIMessageChunk } from "@langchain/core/messages";
+import { MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "../../agents/checkpoint/sqlite-driver.js";
 import { SqliteCheckpointSaver } from "../../agents/checkpoint/sqlite-saver.js";
+import { CoderReviewerState } from "../../agents/coder-reviewer/state.js";
 import {
   type CoderReviewerEvent,
   createCoderReviewerGraph,
@@ -186,6 +188,155 @@ describe("coder/reviewer graph against the demo models", () => {
       code: "INVALID_TASK",
     });
     expect(local.requests).toHaveLength(0);
+  });
+});
+
+/** The demo coder and reviewer writing their tool calls the given way, each request body recorded. */
+function recordedComponents(toolCalls: "native" | "hermes" = "native") {
+  return {
+    coder: recordingBackend({ type: "demo", script: "coder", toolCalls }),
+    reviewer: recordingBackend({ type: "demo", script: "reviewer", toolCalls }),
+  };
+}
+
+/** Whether each request the endpoint served was answered as an event stream, in order. */
+function streamedAnswers(local: LocalEndpoint): boolean[] {
+  return local.requests.map((entry) => entry.stream);
+}
+
+/** Whether each request body asked for a stream (`stream: true`). */
+function streamRequested(components: ReturnType<typeof recordedComponents>): boolean[] {
+  return [...components.coder.bodies, ...components.reviewer.bodies].map(
+    (body) => body.stream === true,
+  );
+}
+
+/** A run's model calls: the agents' turns (2 coder, 3 reviewer with the verdict, twice). */
+const MODEL_CALLS = 9;
+/** Which of the run's requests stream when the caller reads the custom stream: not the verdicts. */
+const STREAMED_FOR_CUSTOM = [true, true, true, true, false, true, true, true, false];
+
+describe("model calls stream only when someone reads the tokens", () => {
+  it.each(["native", "hermes"] as const)(
+    "invoke sends only non-streaming requests (%s tool calls) and ends as a streamed run does",
+    async (toolCalls) => {
+      const streamedOn = await agentsEndpointForTest(recordedComponents(toolCalls));
+      let streamed: unknown;
+      const stream = await graphOn(streamedOn).stream(
+        { task: TASK },
+        { streamMode: ["custom", "values"] },
+      );
+      for await (const [mode, chunk] of stream) if (mode === "values") streamed = chunk;
+      expect(streamedAnswers(streamedOn)).toEqual(STREAMED_FOR_CUSTOM);
+
+      const components = recordedComponents(toolCalls);
+      const local = await agentsEndpointForTest(components);
+      const result = await graphOn(local).invoke({ task: TASK });
+      expect(streamRequested(components)).toEqual(Array(MODEL_CALLS).fill(false));
+      expect(streamedAnswers(local)).toEqual(Array(MODEL_CALLS).fill(false));
+      expect(result).toMatchObject({ approved: true, round: 2, stopReason: "approved" });
+      expect(result).toEqual(streamed);
+    },
+  );
+
+  it("streams no model call for the values and updates modes, nor with the graph's default mode", async () => {
+    const local = await agentsEndpointForTest();
+    const graph = graphOn(local);
+    const modes: string[] = [];
+    for await (const [mode] of await graph.stream(
+      { task: TASK },
+      { streamMode: ["values", "updates"] },
+    )) {
+      modes.push(mode);
+    }
+    expect(new Set(modes)).toEqual(new Set(["values", "updates"]));
+    // The graph's default mode (LangGraph's "updates" for a state graph).
+    let last: unknown;
+    for await (const chunk of await graph.stream({ task: TASK })) last = chunk;
+    expect(last).toMatchObject({ reviewer: { approved: true, stopReason: "approved" } });
+    expect(streamedAnswers(local)).toEqual(Array(2 * MODEL_CALLS).fill(false));
+  });
+
+  it("makes plain calls too from a withConfig copy and with a checkpointer", async () => {
+    const local = await agentsEndpointForTest();
+    const copy = graphOn(local).withConfig({ recursionLimit: 50 });
+    expect(await copy.invoke({ task: TASK })).toMatchObject({ approved: true });
+    const saved = graphOn(local, { checkpointer: new MemorySaver() });
+    const config = { configurable: { thread_id: randomUUID() } };
+    expect(await saved.invoke({ task: TASK }, config)).toMatchObject({ approved: true });
+    expect(streamedAnswers(local)).toEqual(Array(2 * MODEL_CALLS).fill(false));
+  });
+
+  it("keeps streaming tokens when it runs as a node of a graph whose caller reads custom events", async () => {
+    const local = await agentsEndpointForTest();
+    const parent = new StateGraph(CoderReviewerState)
+      .addNode("review", graphOn(local))
+      .addEdge(START, "review")
+      .compile();
+    let tokens = 0;
+    for await (const chunk of await parent.stream({ task: TASK }, { streamMode: "custom" })) {
+      if (isCoderReviewerEvent(chunk) && chunk.type === "token") tokens += 1;
+    }
+    expect(tokens).toBeGreaterThan(MODEL_CALLS * 10);
+    expect(streamedAnswers(local)).toEqual(STREAMED_FOR_CUSTOM);
+  });
+
+  it("streams the agents' model calls for the custom mode, tokens in order", async () => {
+    const components = recordedComponents();
+    const local = await agentsEndpointForTest(components);
+    const events: CoderReviewerEvent[] = [];
+    let final: { code?: string } = {};
+    const stream = await graphOn(local).stream(
+      { task: TASK },
+      { streamMode: ["custom", "values"] },
+    );
+    for await (const [mode, chunk] of stream) {
+      if (mode === "values") final = chunk;
+      else if (isCoderReviewerEvent(chunk)) events.push(chunk);
+    }
+    expect(streamedAnswers(local)).toEqual(STREAMED_FOR_CUSTOM);
+    expect(streamRequested(components).filter(Boolean)).toHaveLength(7);
+    const tokens = events.filter(
+      (event) => event.type === "token" && event.agent === "coder" && event.round === 2,
+    );
+    // One event per streamed piece, and together they are the coder's answer.
+    expect(tokens.length).toBeGreaterThan(10);
+    const text = tokens.map((event) => (event.type === "token" ? event.text : "")).join("");
+    expect(text).toContain(final.code);
+  });
+
+  it("still streams message chunks token by token in the messages mode", async () => {
+    const local = await agentsEndpointForTest();
+    const pieces = new Map<string, string[]>();
+    const stream = await graphOn(local).stream({ task: TASK }, { streamMode: "messages" });
+    for await (const [message, metadata] of stream) {
+      // The agents' finished messages come too (LangGraph reads them from the turn's output).
+      if (!AIMessageChunk.isInstance(message)) continue;
+      if (metadata.agent !== "coder" || metadata.round !== 2) continue;
+      const id = String(message.id);
+      pieces.set(id, [...(pieces.get(id) ?? []), message.text]);
+    }
+    // Round 2's coder made one call: its answer came in many chunks.
+    expect(pieces.size).toBe(1);
+    const [chunks = []] = pieces.values();
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.join("")).toContain("def celsius_to_fahrenheit");
+    // LangChain streamed every model call for the messages mode.
+    expect(streamedAnswers(local)).toEqual(Array(MODEL_CALLS).fill(true));
+  });
+
+  it("still gives streamEvents its on_chat_model_stream events", async () => {
+    const local = await agentsEndpointForTest();
+    let modelChunks = 0;
+    let end: unknown;
+    for await (const event of graphOn(local).streamEvents({ task: TASK }, { version: "v2" })) {
+      if (event.event === "on_chat_model_stream") modelChunks += 1;
+      if (event.event === "on_chain_end" && event.name === "coder-reviewer")
+        end = event.data.output;
+    }
+    expect(modelChunks).toBeGreaterThan(MODEL_CALLS * 10);
+    expect(end).toMatchObject({ approved: true, stopReason: "approved" });
+    expect(streamedAnswers(local)).toEqual(Array(MODEL_CALLS).fill(true));
   });
 });
 

@@ -126,7 +126,9 @@ export function classifyFailure(
           ...baseDetails(target),
           ...(status === undefined ? {} : { status }),
           retryable,
-          // No `cause`: the SDK error repeats the server text unredacted (a proxy may echo the token).
+          // The SDK error repeats the server text (a proxy may echo the token): the
+          // base class keeps only a redacted copy (`redactTokensIn`).
+          cause: raw,
         },
       ),
       retryable,
@@ -197,7 +199,8 @@ function classifyStatus(
     ...(requestId === undefined ? {} : { requestId }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     retryable,
-    // No `cause`: the SDK error repeats the server text unredacted (a proxy may echo the token).
+    // Redacted by the base class (`redactTokensIn`): the SDK error repeats the server text.
+    cause: raw,
   });
   const isClockRefusal =
     (status === 401 || status === 403) &&

@@ -6,6 +6,7 @@
  * Real HTTP on loopback against a capture server that does the echoing; every
  * client the package returns; each error is checked with secret-scan.ts.
  */
+import { inspect } from "node:util";
 import { Agent } from "@strands-agents/sdk";
 import { generateText } from "ai";
 import OpenAI, { type APIError } from "openai";
@@ -154,6 +155,28 @@ describe("ChatSageMakerOpenAI passes on no echoed token", () => {
     expectNoToken(failing, tokensSeen(capture), "model after the error");
   });
 
+  it("keeps the SDK's error as the cause of a 401 and a 500, token-free when inspected", async () => {
+    for (const [reply, code, sdkClass] of [
+      [nested401, "AUTHENTICATION_FAILED", OpenAI.AuthenticationError],
+      [
+        (echo: string): CaptureReply => ({ status: 500, body: echo }),
+        "SERVICE_UNAVAILABLE",
+        OpenAI.InternalServerError,
+      ],
+    ] as const) {
+      const capture = await echoServer(reply);
+      const error = (await failure(() => model(capture.url).invoke("hi"))) as SageMakerModelError;
+      expect(error.code).toBe(code);
+      expect(error.cause).toBeInstanceOf(sdkClass);
+      expect((error.cause as APIError).status).toBe(error.status);
+      expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).toContain(
+        "you sent Bearer sagemaker-api-key-[REDACTED]",
+      );
+      expectNoToken(error, tokensSeen(capture), `${code} with its cause`);
+      expectNoToken(error.cause, tokensSeen(capture), `${code}'s cause`);
+    }
+  });
+
   it("in a flat (older vLLM) error body", async () => {
     const capture = await echoServer((echo) => ({
       status: 400,
@@ -172,6 +195,7 @@ describe("ChatSageMakerOpenAI passes on no echoed token", () => {
       }
     });
     expect((error as SageMakerModelError).code).toBe("STREAM_ERROR");
+    expect((error as SageMakerModelError).cause).toBeInstanceOf(OpenAI.APIError);
     expectNoToken(error, tokensSeen(capture), "STREAM_ERROR");
   });
 

@@ -30,7 +30,8 @@ Where the models are (flags win over the environment):
                                it assumes endpoint "agents" with components "coder"/"reviewer"
   --allow-insecure-http        let --base-url be plain http to a host other than this machine
                                (the bearer tokens then cross the network unencrypted)
-Credentials: the AWS default chain (environment, AWS_PROFILE, SSO, instance role).
+Credentials: the AWS default chain (environment, AWS_PROFILE, SSO, instance role), from the
+optional package @aws-sdk/credential-provider-node (npm install it next to this one).
 
 Run options:
   --task-file FILE             read the task from FILE ("-": standard input)

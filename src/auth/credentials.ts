@@ -1,10 +1,16 @@
 /**
  * Where signing credentials come from: a static object, any AWS credential
  * provider function, or (by default) the Node default chain of
- * `@aws-sdk/credential-providers`, imported only when first needed so that
+ * `@aws-sdk/credential-provider-node`, imported only when first needed so that
  * importing `sagemaker-openai-agents/auth` stays cheap.
+ *
+ * That chain is an optional peer dependency, not a dependency: with its AWS SDK
+ * core it is 16 MB of a fresh install, and an app that passes `credentials` (or
+ * a `tokenProvider`) never uses it. Without it, the default chain answers with
+ * a `MISSING_PEER` error that names the install command.
  */
-import { ValidationError } from "../errors.js";
+import { ConfigurationError, ValidationError } from "../errors.js";
+import { loadOptionalPeer } from "../optional-peer.js";
 import { CredentialsError } from "./errors.js";
 import { DEFAULT_CREDENTIALS_TIMEOUT_MS } from "./options.js";
 import { describeCause, redactedCause } from "./safe-cause.js";
@@ -97,16 +103,41 @@ export function checkCredentials(
 }
 
 /**
+ * The range of the optional peer `@aws-sdk/credential-provider-node` (the same
+ * package the OpenAI SDK takes as an optional peer, so one copy serves both).
+ */
+export const CREDENTIAL_CHAIN_PEER_RANGE = "^3.972.0";
+
+/**
+ * Error codes of {@link loadOptionalPeer}: the default chain's package is absent
+ * or broken. These pass through {@link credentialsResolver} as they are, because
+ * the fix is an install, not a credentials setting.
+ */
+const PEER_CODES = new Set(["MISSING_PEER", "PEER_LOAD_FAILED"]);
+
+/**
  * The Node default credential chain (environment, shared config and
- * credentials files, SSO, web identity, container, instance metadata),
- * imported on first use. Each call returns an independent chain with its own
- * cache, as each AWS SDK client has.
+ * credentials files, SSO, web identity, container, instance metadata):
+ * `defaultProvider()` of `@aws-sdk/credential-provider-node`, which is what the
+ * AWS SDK's clients and `fromNodeProviderChain()` use, imported on first use.
+ * Each call returns an independent chain with its own cache, as each AWS SDK
+ * client has.
+ *
+ * When the optional peer is not installed, each call of the returned provider
+ * rejects with a {@link ConfigurationError} `MISSING_PEER` whose message is the
+ * install command (and keeps trying, so installing it needs no restart of
+ * anything but the process that lacked it).
  */
 export function defaultCredentialsProvider(): AwsCredentialsProvider {
   let chain: Promise<AwsCredentialsProvider> | undefined;
   return async () => {
-    chain ??= import("@aws-sdk/credential-providers").then(
-      (module) => module.fromNodeProviderChain() as AwsCredentialsProvider,
+    chain ??= loadOptionalPeer({
+      packageName: "@aws-sdk/credential-provider-node",
+      range: CREDENTIAL_CHAIN_PEER_RANGE,
+      neededBy: "Signing without explicit `credentials` (the default AWS credential chain)",
+      load: () => import("@aws-sdk/credential-provider-node"),
+    }).then(
+      (module) => module.defaultProvider() as AwsCredentialsProvider,
       (error: unknown) => {
         chain = undefined;
         throw error;
@@ -160,7 +191,9 @@ const HOW_TO_FIX =
  * `CREDENTIALS_UNAVAILABLE`. Its message names the cause and its `cause` is a
  * redacted copy of the provider's error (see `redactedCause`), never key
  * material. Each call asks the provider again: a call that timed out does
- * not hold up the next one.
+ * not hold up the next one. The exception: the default chain's own
+ * `MISSING_PEER` / `PEER_LOAD_FAILED` ({@link ConfigurationError}) passes
+ * through unchanged, since it is fixed by installing a package.
  */
 export function credentialsResolver(
   source: CredentialsSource | undefined,
@@ -181,6 +214,7 @@ export function credentialsResolver(
     try {
       resolved = await withTimeLimit(provider, timeoutMs);
     } catch (cause) {
+      if (cause instanceof ConfigurationError && PEER_CODES.has(cause.code)) throw cause;
       if (cause === TIMED_OUT) {
         throw new CredentialsError(
           "CREDENTIALS_UNAVAILABLE",

@@ -24,7 +24,8 @@ export interface GenerateTokenOptions {
   region?: string;
   /**
    * Static credentials or a credential provider.
-   * Default: the Node default chain of `@aws-sdk/credential-providers` (shared by all calls).
+   * Default: the Node default chain of the optional peer `@aws-sdk/credential-provider-node`
+   * (shared by all calls); `MISSING_PEER` when that package is not installed.
    */
   credentials?: CredentialsSource;
   /** Lifetime in whole seconds, 1..43200. Default 43200 (12 hours), as the Python SDK. */
@@ -53,7 +54,8 @@ function sharedDefault(): AwsCredentialsProvider {
  * All options are validated before anything else happens: `INVALID_EXPIRES_IN`,
  * `INVALID_SIGNING_DATE`, `INVALID_OPTIONS`, `INVALID_REGION`, `REGION_UNRESOLVED`,
  * `INVALID_CREDENTIALS`; then `CREDENTIALS_UNAVAILABLE` if the provider fails
- * or does not answer within `credentialsTimeoutMs`.
+ * or does not answer within `credentialsTimeoutMs`, or `MISSING_PEER` if no
+ * `credentials` are given and `@aws-sdk/credential-provider-node` is not installed.
  *
  * The token is a credential: send it only over HTTPS and never log it.
  *

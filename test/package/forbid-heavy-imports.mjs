@@ -3,7 +3,7 @@
 import { register } from "node:module";
 
 const hook = `
-const FORBIDDEN = ["/node_modules/@langchain/", "/node_modules/openai/", "/node_modules/@aws-sdk/credential-providers/"];
+const FORBIDDEN = ["/node_modules/@langchain/", "/node_modules/openai/", "/node_modules/@aws-sdk/credential-provider-node/"];
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   const hit = FORBIDDEN.find((part) => result.url.includes(part));

@@ -133,6 +133,10 @@ export interface ResolvedPlan {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[a-zA-Z0-9_+=,.@/-]{1,512}$/;
+// How to fix a missing or malformed role, for API callers and CLI users alike.
+const ROLE_ARN_HINT =
+  "set the plan's roleArn (CLI: --role-arn) to the ARN of the IAM role SageMaker assumes to pull " +
+  'the image and write logs, like "arn:aws:iam::123456789012:role/SageMakerExecution".';
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 const IMAGE =
   /^[a-zA-Z0-9][a-zA-Z0-9.-]*(:\d+)?\/[a-zA-Z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})?$/;
@@ -246,9 +250,12 @@ function resolveCompute(
  */
 export function resolvePlan(plan: DeploymentPlan): ResolvedPlan {
   assertRegion(plan.region, "the plan's region");
+  if (typeof plan.roleArn !== "string" || plan.roleArn === "") {
+    throw invalid(`No execution role: ${ROLE_ARN_HINT}`);
+  }
   if (!ROLE_ARN.test(plan.roleArn)) {
     throw invalid(
-      `Execution role ${JSON.stringify(plan.roleArn)} is not an IAM role ARN like "arn:aws:iam::123456789012:role/SageMakerExecution".`,
+      `Execution role ${JSON.stringify(plan.roleArn)} is not an IAM role ARN: ${ROLE_ARN_HINT}`,
     );
   }
   const instanceType = plan.instanceType ?? DEFAULT_INSTANCE_TYPE;

@@ -212,12 +212,14 @@ describe("sagemaker-openai-agents deploy", { timeout: 120_000 }, () => {
     const noRole = await cli("deploy", "--dry-run");
     expect(noRole.code).toBe(2);
     expect(noRole.stderr).toContain("--role-arn is required");
+    expect(noRole.stderr).toContain("--role-arn arn:aws:iam::123456789012:role/");
     const badRegion = await cli("deploy", "--role-arn", ROLE, "--region", "evil.com/", "--dry-run");
     expect(badRegion.code).toBe(2);
     expect(badRegion.stderr).toMatch(/^Invalid AWS region "evil\.com\/" from the --region option/);
     const badRole = await cli("deploy", "--role-arn", "not-an-arn", "--dry-run");
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toMatch(/^Execution role "not-an-arn" is not an IAM role ARN/);
+    expect(badRole.stderr).toContain("--role-arn");
     const badName = await cli("cleanup", "--endpoint", "a/b");
     expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/^--endpoint "a\/b" is not a SageMaker endpoint name/);

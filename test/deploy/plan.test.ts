@@ -174,6 +174,21 @@ describe("plan checks", () => {
     expect(error.code).toBe("INVALID_PLAN");
   });
 
+  it("says how to give the execution role, from the API and the CLI, when it is missing or malformed", () => {
+    const { roleArn: _omitted, ...withoutRole } = base;
+    for (const roleArn of [undefined, "", "SageMakerRole"]) {
+      const error = planError(() =>
+        resolvePlan({ ...withoutRole, ...(roleArn === undefined ? {} : { roleArn }) } as never),
+      );
+      expect(error).toBeInstanceOf(DeploymentPlanError);
+      expect(error.code).toBe("INVALID_PLAN");
+      expect(error.message).toContain("roleArn");
+      expect(error.message).toContain("--role-arn");
+      expect(error.message).toContain("arn:aws:iam::123456789012:role/");
+      expect(error.message).not.toContain("undefined");
+    }
+  });
+
   it("merges environment overrides over the defaults, null removing one", () => {
     const plan = resolvePlan({
       ...base,

@@ -139,7 +139,12 @@ function components(values: Values): ComponentSpec[] | undefined {
 }
 
 function planFrom(values: Values): DeploymentPlan {
-  if (values["role-arn"] === undefined) throw new UsageError("--role-arn is required.");
+  if (values["role-arn"] === undefined) {
+    throw new UsageError(
+      "--role-arn is required: the ARN of the IAM role SageMaker assumes to pull the image and " +
+        "write logs, e.g. --role-arn arn:aws:iam::123456789012:role/SageMakerExecution.",
+    );
+  }
   if (values.components === undefined && values["copy-count"] !== undefined) {
     throw new UsageError("--copy-count applies to --components only.");
   }

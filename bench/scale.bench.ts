@@ -14,8 +14,14 @@
  * Once without a checkpointer and once per checkpointer: MemorySaver, the SQLite saver, and
  * PostgreSQL when `SMOA_TEST_POSTGRES_URL` names a server (`.ci/postgres.sh start`).
  *
- * Then CPU per streamed chunk through the whole stack against a bare `ChatOpenAI` streaming
- * the same replies (and our model alone), interleaved in one process.
+ * `graph.invoke` has no token reader, so its model calls do not stream (each answer comes
+ * whole). `SCALE_STREAM=custom` makes each run `graph.stream(..., { streamMode: ["custom",
+ * "values"] })` instead, every event read (as the CLI does), so every answer streams token by
+ * token to the caller; `SCALE_STREAM=invoke,custom` measures both, one table each.
+ *
+ * Then CPU per streamed chunk through the whole stack (the run streamed to a custom-mode
+ * reader) against a bare `ChatOpenAI` streaming the same replies (and our model alone), and
+ * the CPU of one invoked run against one streamed run, interleaved in one process.
  *
  * `npx tsx bench/run.ts scale`; `SCALE_C=1,50` and `SCALE_SAVERS=none,memory` pick a subset.
  */
@@ -24,6 +30,7 @@ import { type EndpointProcess, runInNewProcess, startEndpointProcess } from "./s
 import type {
   ChunksResult,
   ChunksTask,
+  RunMode,
   SaverKind,
   ScaleResult,
   ScaleTask,
@@ -50,13 +57,19 @@ function errorsText(errors: Record<string, number>): string {
   return entries.length === 0 ? "0" : entries.map(([kind, n]) => `${n} ${kind}`).join(", ");
 }
 
+const MODE_TITLES: Record<RunMode, string> = {
+  invoke: "graph.invoke (no token reader: plain model calls)",
+  custom: 'graph.stream, streamMode ["custom", "values"], every event read (tokens streamed)',
+};
+
 async function scaleTable(
   endpoint: EndpointProcess,
   saver: SaverKind,
+  mode: RunMode,
   concurrencies: number[],
 ): Promise<void> {
   process.stdout.write(
-    `\n${saver === "none" ? "no checkpointer" : `checkpointer: ${saver}`}\n` +
+    `\n${saver === "none" ? "no checkpointer" : `checkpointer: ${saver}`}; ${MODE_TITLES[mode]}\n` +
       "      C |   wall s |  x ideal | loop p50/p99/max ms |  peak RSS MB | RSS/run MB | CPU/run ms (GC) | endpoint CPU/run ms | errors | load\n",
   );
   let ideal: number | undefined;
@@ -70,6 +83,7 @@ async function scaleTable(
       credentials: CREDENTIALS,
       concurrency,
       saver,
+      mode,
       ...(process.env.SMOA_TEST_POSTGRES_URL === undefined
         ? {}
         : { postgresUrl: process.env.SMOA_TEST_POSTGRES_URL }),
@@ -103,6 +117,10 @@ export async function run(): Promise<void> {
     process.env.SCALE_SAVERS,
     postgres ? "none,memory,sqlite,postgres" : "none,memory,sqlite",
   ) as SaverKind[];
+  const modes = list(process.env.SCALE_STREAM, "invoke") as RunMode[];
+  for (const mode of modes) {
+    if (!(mode in MODE_TITLES)) throw new Error(`SCALE_STREAM: "${mode}" is not invoke or custom`);
+  }
   process.stdout.write(
     `load average at start: ${load()}; Node ${process.version}; endpoint in its own process, ` +
       `${latencyMs} ms to the first chunk, a chunk every ${chunkDelayMs} ms` +
@@ -116,7 +134,9 @@ export async function run(): Promise<void> {
     chunkDelayMs,
   });
   try {
-    for (const saver of savers) await scaleTable(endpoint, saver, concurrencies);
+    for (const saver of savers) {
+      for (const mode of modes) await scaleTable(endpoint, saver, mode, concurrencies);
+    }
 
     const chunks = await runInNewProcess<ChunksTask, ChunksResult>({
       kind: "chunks",
@@ -126,11 +146,13 @@ export async function run(): Promise<void> {
       repetitions: Number(process.env.SCALE_CHUNK_REPETITIONS ?? 60),
     });
     process.stdout.write(
-      `\nCPU per streamed chunk, one coder/reviewer run (${chunks.modelCalls} model calls, ` +
+      `\nCPU per streamed chunk, one coder/reviewer run streamed to a custom-mode reader (${chunks.modelCalls} model calls, ` +
         `${chunks.chunksPerRun} streamed chunks), unpaced endpoint, medians of interleaved runs (load ${load()}):\n` +
         `  whole stack (graph, agents, tools, model) ${fixed(chunks.stackUs)} µs = ${fixed(chunks.stackRatio, 2)}x bare ChatOpenAI\n` +
         `  ChatSageMakerOpenAI alone, same calls     ${fixed(chunks.oursModelUs)} µs = ${fixed(chunks.modelRatio, 2)}x\n` +
-        `  bare ChatOpenAI, same calls               ${fixed(chunks.bareUs)} µs\n`,
+        `  bare ChatOpenAI, same calls               ${fixed(chunks.bareUs)} µs\n` +
+        `CPU per run, same runs: graph.invoke ${fixed(chunks.invokeRunMs)} ms, streamed to a custom-mode reader ` +
+        `${fixed(chunks.streamedRunMs)} ms\n`,
     );
   } finally {
     await endpoint.stop();

@@ -1,12 +1,15 @@
 /**
  * One measurement of the scale benchmark, in a fresh process (see `processes.ts`):
  *
- * - `scale`: C concurrent `createCoderReviewerGraph(...).invoke` runs against the paced
- *   endpoint, every model on one connection pool and one token provider; reports wall time,
+ * - `scale`: C concurrent coder/reviewer runs against the paced endpoint, every model on one
+ *   connection pool and one token provider: `graph.invoke` (no one reads tokens, so the model
+ *   calls do not stream), or with `stream: "custom"` each run streamed to a reader of every
+ *   event (`streamMode: ["custom", "values"]`, as the CLI reads it); reports wall time,
  *   event-loop delay, peak RSS, CPU and errors (rejected runs, runs whose final state differs
  *   from the warm-up's, syntax checks that could not run);
- * - `chunks`: CPU per streamed chunk through the whole stack (graph, agents, model) against a
- *   bare `ChatOpenAI` stream of the same replies, and our model alone, interleaved.
+ * - `chunks`: CPU per streamed chunk through the whole stack (graph, agents, model, the run
+ *   streamed to a custom-mode reader) against a bare `ChatOpenAI` stream of the same replies,
+ *   and our model alone, interleaved; and the CPU of one run invoked against one streamed.
  *
  * Each run is warmed up first on the unpaced endpoint, so module loading and the first
  * compilation are not counted.
@@ -32,6 +35,9 @@ export const TASK = "Write a function that converts Celsius to Fahrenheit.";
 /** Which checkpointer a scale measurement uses. */
 export type SaverKind = "none" | "memory" | "sqlite" | "postgres";
 
+/** How each run is made: `graph.invoke`, or streamed to a reader of every custom event. */
+export type RunMode = "invoke" | "custom";
+
 interface Target {
   url: string;
   region: string;
@@ -43,6 +49,7 @@ export interface ScaleTask extends Target {
   kind: "scale";
   concurrency: number;
   saver: SaverKind;
+  mode: RunMode;
   postgresUrl?: string;
 }
 
@@ -79,6 +86,9 @@ export interface ChunksResult {
   /** Median over the repetitions of stack CPU / bare CPU, measured back to back. */
   stackRatio: number;
   modelRatio: number;
+  /** CPU of one whole run, in ms (medians): `invoke`, and streamed to a custom-mode reader. */
+  invokeRunMs: number;
+  streamedRunMs: number;
 }
 
 const MB = 2 ** 20;
@@ -127,6 +137,33 @@ function outcome(state: Record<string, unknown>): string {
   return JSON.stringify({ task, code, approved, reviews, round, stopReason });
 }
 
+/** The graph a runner measures. */
+type Graph = ReturnType<typeof createCoderReviewerGraph>;
+
+/**
+ * One run of the task in `mode`; resolves to its final state. Streamed, every event is read
+ * (a token count stands in for a screen), as the CLI reads them.
+ */
+async function runOnce(
+  graph: Graph,
+  mode: RunMode,
+  config?: { configurable: { thread_id: string } },
+): Promise<Record<string, unknown>> {
+  if (mode === "invoke") return graph.invoke({ task: TASK }, config);
+  let final: Record<string, unknown> = {};
+  let tokens = 0;
+  const stream = await graph.stream(
+    { task: TASK },
+    { ...config, streamMode: ["custom", "values"] },
+  );
+  for await (const [kind, chunk] of stream) {
+    if (kind === "values") final = chunk;
+    else if ((chunk as { type?: unknown }).type === "token") tokens += 1;
+  }
+  if (tokens === 0) throw new Error("a streamed run delivered no token events");
+  return final;
+}
+
 /** Tells the parent process where the measured part starts or ends, and waits for it. */
 function mark(name: string): Promise<void> {
   return new Promise((resolve) => {
@@ -153,11 +190,11 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
   // Warm up (module loading, compilation) on the unpaced endpoint; the first run's result is
   // what every measured run must produce.
   const warmGraph = createCoderReviewerGraph({ ...warm.models, checkpointer: saver });
-  const reference = outcome(await warmGraph.invoke({ task: TASK }, config("warm-up")));
+  const reference = outcome(await runOnce(warmGraph, task.mode, config("warm-up")));
   for (let round = 0; round < 3; round++) {
     await Promise.all(
       Array.from({ length: Math.min(task.concurrency, 20) }, (_, i) =>
-        warmGraph.invoke({ task: TASK }, config(`warm-up-${round}-${i}`)),
+        runOnce(warmGraph, task.mode, config(`warm-up-${round}-${i}`)),
       ),
     );
   }
@@ -182,7 +219,7 @@ async function scale(task: ScaleTask): Promise<ScaleResult> {
   const started = performance.now();
   const settled = await Promise.allSettled(
     Array.from({ length: task.concurrency }, (_, i) =>
-      graph.invoke({ task: TASK }, config(`run-${i}`)),
+      runOnce(graph, task.mode, config(`run-${i}`)),
     ),
   );
   const wallMs = performance.now() - started;
@@ -313,8 +350,15 @@ async function chunks(task: ChunksTask): Promise<ChunksResult> {
   const ours = chatModels(task, "fast", 8);
   const graph = createCoderReviewerGraph(ours.models);
   const recorder = new CallRecorder();
-  await graph.invoke({ task: TASK });
-  await graph.invoke({ task: TASK }, { callbacks: [recorder] });
+  await runOnce(graph, "custom");
+  await runOnce(graph, "invoke");
+  // The calls of a streamed run: the agents' calls stream (the verdicts do not).
+  for await (const _ of await graph.stream(
+    { task: TASK },
+    { streamMode: "custom", callbacks: [recorder] },
+  )) {
+    // Every event is read.
+  }
   const calls = recorder.calls;
 
   const token = await generateToken({
@@ -347,21 +391,25 @@ async function chunks(task: ChunksTask): Promise<ChunksResult> {
   await replay(oursRoute, calls);
 
   const stack: number[] = [];
+  const invoked: number[] = [];
   const model: number[] = [];
   const plain: number[] = [];
   const stackRatios: number[] = [];
   const modelRatios: number[] = [];
   for (let i = 0; i < task.repetitions; i++) {
     // Alternate the order so neither side always runs on a warmer cache.
-    const order = i % 2 === 0 ? ["stack", "model", "bare"] : ["bare", "model", "stack"];
+    const order =
+      i % 2 === 0 ? ["stack", "invoke", "model", "bare"] : ["bare", "model", "invoke", "stack"];
     const cpu: Record<string, number> = {};
     for (const what of order) {
       const since = process.cpuUsage();
-      if (what === "stack") await graph.invoke({ task: TASK });
+      if (what === "stack") await runOnce(graph, "custom");
+      else if (what === "invoke") await runOnce(graph, "invoke");
       else await replay(what === "model" ? oursRoute : bareRoute, calls);
       cpu[what] = cpuMs(since);
     }
     stack.push(cpu.stack as number);
+    invoked.push(cpu.invoke as number);
     model.push(cpu.model as number);
     plain.push(cpu.bare as number);
     stackRatios.push((cpu.stack as number) / (cpu.bare as number));
@@ -377,6 +425,8 @@ async function chunks(task: ChunksTask): Promise<ChunksResult> {
     bareUs: perChunk(median(plain)),
     stackRatio: median(stackRatios),
     modelRatio: median(modelRatios),
+    invokeRunMs: median(invoked),
+    streamedRunMs: median(stack),
   };
 }
 

@@ -5,8 +5,9 @@
  * answer and the message trail, `stream` yields what happens as it happens.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { Serialized } from "@langchain/core/load/serializable";
 import { type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import { type RunnableConfig, RunnableLambda } from "@langchain/core/runnables";
+import { getCallbackManagerForConfig, type RunnableConfig } from "@langchain/core/runnables";
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { ValidationError } from "../src/errors.js";
@@ -102,6 +103,86 @@ function checkOptions(options: AgentOptions): void {
   }
 }
 
+/** How a run is described to tracers: what a `RunnableLambda` reports, as the agent's runs always were. */
+const AGENT_RUN_SERIALIZED: Serialized = {
+  lc: 1,
+  type: "not_implemented",
+  id: ["langchain_core", "runnables", "RunnableLambda"],
+};
+
+/** Rejects with the signal's reason once it aborts (as LangChain's runnables do). */
+function aborted(signal: AbortSignal): { promise: Promise<never>; stop(): void } {
+  let listener = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    listener = () => reject(abortError(signal));
+    if (signal.aborted) listener();
+    else signal.addEventListener("abort", listener, { once: true });
+  });
+  return { promise, stop: () => signal.removeEventListener("abort", listener) };
+}
+
+function abortError(signal: AbortSignal): Error {
+  const { reason } = signal;
+  if (reason instanceof Error) return reason;
+  return new Error(typeof reason === "string" ? reason : "Aborted");
+}
+
+/**
+ * Runs the loop as one chain run, the agent's, with the model's and the tools' runs under it:
+ * what `new RunnableLambda(...).invoke` did, without what a lambda adds per run that the loop
+ * does not use (a throwaway LangSmith `RunTree` to carry the config in async-local storage,
+ * a second config merge, the lambda's serialization). The loop passes its config explicitly
+ * to every model and tool call, so nothing under it needs the config from async-local storage.
+ * An aborted signal rejects at once, with its reason, like any LangChain runnable.
+ */
+async function runAsChain(
+  loop: AgentLoop,
+  messages: BaseMessage[],
+  config: RunnableConfig,
+  onEvent: AgentRunOptions["onEvent"],
+): Promise<AgentLoopResult> {
+  const manager = await getCallbackManagerForConfig(config);
+  const runManager = await manager?.handleChainStart(
+    AGENT_RUN_SERIALIZED,
+    { messages },
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    config.runName,
+  );
+  const { runName: _ownRunOnly, ...inherited } = config;
+  const childConfig: RunnableConfig = {
+    ...inherited,
+    callbacks: runManager?.getChild(),
+    recursionLimit: (config.recursionLimit ?? 25) - 1,
+  };
+  let result: AgentLoopResult;
+  const { signal } = config;
+  try {
+    const running = loop(messages, childConfig, onEvent);
+    if (signal === undefined) result = await running;
+    else {
+      const abort = aborted(signal);
+      // After an abort, whatever the loop still throws is noise: the abort is the answer.
+      const settled = running.catch((error: unknown) => {
+        if (!signal.aborted) throw error;
+        return abort.promise;
+      });
+      try {
+        result = await Promise.race([settled, abort.promise]);
+      } finally {
+        abort.stop();
+      }
+    }
+  } catch (error) {
+    await runManager?.handleChainError(error);
+    throw error;
+  }
+  await runManager?.handleChainEnd(result);
+  return result;
+}
+
 /**
  * An agent: a chat model, a system prompt and tools, run in a bounded tool loop.
  *
@@ -163,16 +244,11 @@ export class Agent {
       metadata: { agent: this.name, ...options.metadata },
       runName: options.runName ?? this.name,
     };
-    // The run is one chain run (the agent's), with the model's and the tools' runs under it.
-    const run = new RunnableLambda<{ messages: BaseMessage[] }, AgentLoopResult>({
-      func: (runInput: { messages: BaseMessage[] }, runConfig?: RunnableConfig) =>
-        this._loop(runInput.messages, runConfig ?? config, onEvent),
-    });
     // Run outside any enclosing graph's context: a tool must not see (or write to) the
     // outer graph's channels, and the run must not be adopted into the outer graph's state.
     const result = await AsyncLocalStorageProviderSingleton.runWithConfig(
       config,
-      () => run.invoke({ messages }, config),
+      () => runAsChain(this._loop, messages, config, onEvent),
       true,
     );
     const last = result.messages.at(-1);

@@ -3,9 +3,12 @@
  * models: the tool loop, its events, its bound, and what the model sees when a
  * tool fails, does not exist, or gets unreadable arguments.
  */
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { Serialized } from "@langchain/core/load/serializable";
 import { HumanMessage, type ToolMessage } from "@langchain/core/messages";
-import { tool } from "@langchain/core/tools";
-import { describe, expect, it } from "vitest";
+import { type StructuredToolInterface, tool } from "@langchain/core/tools";
+import type { ChainValues } from "@langchain/core/utils/types";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
 import { Agent } from "../../agents/index.js";
 import { SageMakerOpenAIError } from "../../src/errors.js";
@@ -431,5 +434,151 @@ describe("Agent options", () => {
     const run = agent.invoke(TASK, { signal: controller.signal });
     controller.abort();
     await expect(run).rejects.toThrow(/abort/i);
+  });
+});
+
+/** Records the runs callbacks see: chain, chat model and tool starts, ends and errors. */
+class RunRecorder extends BaseCallbackHandler {
+  name = "run-recorder";
+  readonly starts: Array<{
+    kind: "chain" | "model" | "tool";
+    runId: string;
+    parentRunId?: string;
+    name?: string;
+    tags?: string[];
+    metadata?: Record<string, unknown>;
+    inputs?: unknown;
+  }> = [];
+  readonly ends = new Map<string, unknown>();
+  readonly errors = new Map<string, unknown>();
+
+  // In the order CallbackManager passes them (its typings name the 4th and 7th-8th otherwise).
+  override handleChainStart(
+    _chain: Serialized,
+    inputs: ChainValues,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    _runType?: string,
+    runName?: string,
+  ): void {
+    this.starts.push({ kind: "chain", runId, parentRunId, name: runName, tags, metadata, inputs });
+  }
+
+  override handleChatModelStart(
+    _llm: Serialized,
+    _messages: unknown,
+    runId: string,
+    parentRunId?: string,
+  ): void {
+    this.starts.push({ kind: "model", runId, parentRunId });
+  }
+
+  override handleToolStart(
+    _tool: Serialized,
+    _input: string,
+    runId: string,
+    parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+  ): void {
+    this.starts.push({ kind: "tool", runId, parentRunId, name: runName });
+  }
+
+  override handleChainEnd(outputs: ChainValues, runId: string): void {
+    this.ends.set(runId, outputs);
+  }
+
+  override handleChainError(error: unknown, runId: string): void {
+    this.errors.set(runId, error);
+  }
+}
+
+describe("Agent runs as one traced chain run", () => {
+  it("names the run, carries its tags and metadata, and holds the model's and the tool's runs", async () => {
+    const local = await agentsEndpointForTest();
+    const recorder = new RunRecorder();
+    const result = await coderAgent(local).invoke(TASK, {
+      callbacks: [recorder],
+      tags: ["turn:1"],
+      metadata: { round: 1 },
+      runName: "coder-turn",
+      onEvent: () => {},
+    });
+    const chains = recorder.starts.filter((run) => run.kind === "chain");
+    expect(chains).toHaveLength(1);
+    const chain = chains[0];
+    expect(chain).toMatchObject({
+      name: "coder-turn",
+      tags: ["turn:1"],
+      metadata: { agent: "coder", round: 1 },
+    });
+    const inputs = chain?.inputs as { messages: HumanMessage[] } | undefined;
+    expect(inputs?.messages[0]?.text).toBe(TASK);
+    // Two model calls and the calculator, each a run under the agent's.
+    const children = recorder.starts.filter((run) => run.kind !== "chain");
+    expect(children.map((run) => run.kind)).toEqual(["model", "tool", "model"]);
+    for (const run of children) expect(run.parentRunId).toBe(chain?.runId);
+    expect(recorder.ends.get(chain?.runId ?? "")).toMatchObject({
+      steps: result.steps,
+      stopReason: "final",
+    });
+    expect(recorder.errors.size).toBe(0);
+  });
+
+  it("reports the error that ends a run on the agent's run", async () => {
+    const local = await agentsEndpointForTest();
+    const recorder = new RunRecorder();
+    const failing = coderAgent(local).invoke(TASK, {
+      callbacks: [recorder],
+      onEvent: (event) => {
+        if (event.type === "tool_call") throw new Error("the display went away");
+      },
+    });
+    await expect(failing).rejects.toThrow("the display went away");
+    const chain = recorder.starts.find((run) => run.kind === "chain");
+    expect(String(recorder.errors.get(chain?.runId ?? ""))).toContain("the display went away");
+    expect(recorder.ends.has(chain?.runId ?? "")).toBe(false);
+  });
+
+  it("rejects with the abort reason at once, while a tool that ignores the signal still runs", async () => {
+    let started: () => void = () => {};
+    const toolStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let finish: (value: string) => void = () => {};
+    // A hand-written tool (not a LangChain StructuredTool, which would race the signal
+    // itself): only the agent's run can give up on it.
+    const stuck = {
+      name: "stuck",
+      description: "Never answers.",
+      schema: z.object({ input: z.string() }),
+      invoke(): Promise<string> {
+        started();
+        return new Promise<string>((resolve) => {
+          finish = resolve;
+        });
+      },
+    } as unknown as StructuredToolInterface;
+    onTestFinished(() => finish("released"));
+    const local = await agentsEndpointForTest({
+      coder: {
+        type: "demo",
+        script: {
+          name: "call-stuck",
+          rules: [
+            { when: { lastRole: "user" as const }, reply: { tool: "stuck", args: { input: "x" } } },
+          ],
+        },
+      },
+    });
+    const agent = new Agent({ name: "coder", model: chatModel(local, "coder"), tools: [stuck] });
+    const controller = new AbortController();
+    const run = agent.invoke("Use the tool.", { signal: controller.signal });
+    await toolStarted;
+    controller.abort(new Error("the user left"));
+    await expect(run).rejects.toThrow("the user left");
   });
 });

@@ -266,6 +266,11 @@ export type CoderReviewerGraph = ReturnType<typeof buildGraph>;
  * continues from the last finished step. Stream `["custom", "values"]` to see
  * tokens, tool calls and verdicts as they happen ({@link CoderReviewerEvent}).
  *
+ * The model answers stream token by token only for a reader: a caller streaming the
+ * `custom` mode, or LangChain's own (`streamMode: "messages"`, `streamEvents`, a model
+ * built with `streaming: true`). `invoke`, and streams of other modes, make plain
+ * (non-streaming) model requests, which cost far less CPU; the final state is the same.
+ *
  * @example
  * ```ts
  * const graph = createCoderReviewerGraph({

@@ -4,7 +4,12 @@
  * `--state` takes it.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { displayLocation, isPostgresUrl, openPostgresCheckpointDatabase } from "./postgres.js";
+import {
+  displayLocation,
+  isPostgresUrl,
+  openPostgresCheckpointDatabase,
+  type PostgresCheckpointOptions,
+} from "./postgres.js";
 import { openSqliteStateFile } from "./sqlite-file.js";
 import { SqliteCheckpointSaver } from "./sqlite-saver.js";
 
@@ -23,14 +28,18 @@ export interface OpenedCheckpointSaver {
  * Opens a LangGraph checkpoint saver at `location`:
  *
  * - a `postgresql://` or `postgres://` URL: LangGraph's `PostgresSaver`
- *   (`@langchain/langgraph-checkpoint-postgres`), its tables created on first use;
+ *   (`@langchain/langgraph-checkpoint-postgres`), its tables created on first
+ *   use, each checkpoint written in one round trip, on a pool of at most
+ *   `options.maxConnections` connections (default 10; a `connection_limit`
+ *   parameter in the URL takes precedence);
  * - anything else is a file path: {@link SqliteCheckpointSaver}, the file
  *   created with mode 0600 when missing. An existing path must be an SQLite
  *   database holding only checkpoint tables; a symlink, a directory or any
  *   other file is refused unchanged.
  *
  * @throws {@link ConfigurationError} `STATE_FILE_UNAVAILABLE` (file refused) or
- *   `STATE_DATABASE_UNAVAILABLE` (database unreachable); messages never show a password.
+ *   `STATE_DATABASE_UNAVAILABLE` (database unreachable, or a connection limit
+ *   outside 1-100); messages never show a password.
  *
  * @example
  * ```ts
@@ -40,9 +49,12 @@ export interface OpenedCheckpointSaver {
  * await close();
  * ```
  */
-export async function openCheckpointSaver(location: string): Promise<OpenedCheckpointSaver> {
+export async function openCheckpointSaver(
+  location: string,
+  options: PostgresCheckpointOptions = {},
+): Promise<OpenedCheckpointSaver> {
   if (isPostgresUrl(location)) {
-    const database = await openPostgresCheckpointDatabase(location);
+    const database = await openPostgresCheckpointDatabase(location, undefined, options);
     return {
       saver: database.saver,
       kind: "postgres",

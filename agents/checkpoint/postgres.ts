@@ -2,12 +2,12 @@
  * LangGraph's PostgreSQL saver (`@langchain/langgraph-checkpoint-postgres`)
  * on a `postgresql://` URL: loaded only when such a URL is given, its schema
  * set up on first use under an advisory lock (so two processes starting at
- * once do not race through the migrations), and the URL's password kept out
- * of every message.
+ * once do not race through the migrations), its connection pool sized for
+ * many concurrent runs, and the URL's password kept out of every message.
  */
-import type { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
 import { ConfigurationError } from "../../src/errors.js";
+import type { BatchedPostgresSaver } from "./postgres-saver.js";
 
 /** Whether `location` is a PostgreSQL connection URL (`postgresql://` or `postgres://`). */
 export function isPostgresUrl(location: string): boolean {
@@ -93,12 +93,78 @@ export function databaseUnavailable(url: string, error: unknown): ConfigurationE
   );
 }
 
+/**
+ * Connections a process opens to a checkpoint database at most, unless told
+ * otherwise. Concurrent runs share them: each checkpoint write holds one for
+ * one round trip, so 10 keep a thousand runs in one process flowing, while a
+ * few such processes together stay well under PostgreSQL's default
+ * `max_connections` of 100 (and a laptop's database is not crowded).
+ */
+export const DEFAULT_POSTGRES_MAX_CONNECTIONS = 10;
+
+/** The highest connection limit accepted: PostgreSQL's default `max_connections`. */
+const MAX_CONNECTIONS_LIMIT = 100;
+
+/** The URL query parameter that sets the pool size (the name Prisma uses for the same setting). */
+const CONNECTION_LIMIT_PARAMETER = "connection_limit";
+
+/** How a PostgreSQL checkpoint database is opened. */
+export interface PostgresCheckpointOptions {
+  /**
+   * Connections the saver's pool opens at most (1-100; default
+   * {@link DEFAULT_POSTGRES_MAX_CONNECTIONS}). A `connection_limit` parameter
+   * in the URL takes precedence, so whoever writes the URL can fit the pool to
+   * the server's `max_connections` without a code change.
+   */
+  maxConnections?: number;
+}
+
+/** `value` as a connection limit, or a message saying what is wrong with it. */
+function checkedLimit(value: unknown): number | string {
+  const limit = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof limit === "number" && Number.isInteger(limit) && limit >= 1) {
+    if (limit <= MAX_CONNECTIONS_LIMIT) return limit;
+  }
+  return `must be a whole number from 1 to ${MAX_CONNECTIONS_LIMIT}, got ${JSON.stringify(String(value))}`;
+}
+
+/**
+ * The pool size for `url`: its `connection_limit` parameter, else
+ * `options.maxConnections`, else {@link DEFAULT_POSTGRES_MAX_CONNECTIONS}.
+ * @throws {@link ConfigurationError} `STATE_DATABASE_UNAVAILABLE` when the value is not 1-100.
+ */
+export function postgresMaxConnections(
+  url: string,
+  options: PostgresCheckpointOptions = {},
+): number {
+  let fromUrl: string | null = null;
+  try {
+    fromUrl = new URL(url).searchParams.get(CONNECTION_LIMIT_PARAMETER);
+  } catch {
+    // pg reports an unparsable URL when it connects.
+  }
+  const [value, source] =
+    fromUrl !== null
+      ? [fromUrl, `The URL's ${CONNECTION_LIMIT_PARAMETER}`]
+      : [options.maxConnections ?? DEFAULT_POSTGRES_MAX_CONNECTIONS, "maxConnections"];
+  const limit = checkedLimit(value);
+  if (typeof limit === "number") return limit;
+  throw new ConfigurationError(
+    "STATE_DATABASE_UNAVAILABLE",
+    withoutPassword(
+      `Cannot use the PostgreSQL database ${displayLocation(url)} for run state: ${source} ${limit}.`,
+      url,
+    ),
+  );
+}
+
 /** A PostgreSQL checkpoint database: LangGraph's saver and the pool it uses. */
 export interface PostgresCheckpointDatabase {
-  saver: PostgresSaver;
+  /** LangGraph's `PostgresSaver`, writing each checkpoint in one round trip. */
+  saver: BatchedPostgresSaver;
   /** The saver's connection pool, for callers that keep their own tables beside the checkpoints. */
   pool: pg.Pool;
-  /** Ends the pool. */
+  /** Ends the pool (waits for queries under way). */
   close(): Promise<void>;
 }
 
@@ -108,22 +174,27 @@ const SETUP_LOCK = "sagemaker-openai-agents: checkpoint schema setup";
 /**
  * Connects to `url`, creates LangGraph's checkpoint tables when missing, runs
  * `setupMore` (for the caller's own tables) under the same lock, and returns the saver.
+ * The pool opens connections as runs need them, up to {@link postgresMaxConnections};
+ * runs beyond that wait for a free connection (they queue, they do not fail).
  *
  * @throws {@link ConfigurationError} `STATE_DATABASE_UNAVAILABLE` when the
- *   database cannot be reached or set up (the message never holds the password).
+ *   database cannot be reached or set up, or the connection limit is not 1-100
+ *   (the message never holds the password).
  */
 export async function openPostgresCheckpointDatabase(
   url: string,
   setupMore?: (client: pg.PoolClient) => Promise<void>,
+  options: PostgresCheckpointOptions = {},
 ): Promise<PostgresCheckpointDatabase> {
-  const [{ PostgresSaver }, { default: pgModule }] = await Promise.all([
-    import("@langchain/langgraph-checkpoint-postgres"),
+  const max = postgresMaxConnections(url, options);
+  const [{ BatchedPostgresSaver }, { default: pgModule }] = await Promise.all([
+    import("./postgres-saver.js"),
     import("pg"),
   ]);
-  const pool = new pgModule.Pool({ connectionString: url, max: 4 });
+  const pool = new pgModule.Pool({ connectionString: url, max });
   // An idle client's error (a restarted server) must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const saver = new PostgresSaver(pool);
+  const saver = new BatchedPostgresSaver(pool);
   try {
     const client = await pool.connect();
     try {

@@ -3,12 +3,14 @@
  * SQLite file is created 0600 and resumes a graph's thread; a path that is not
  * its own is refused unchanged; a PostgreSQL URL gives LangGraph's
  * PostgresSaver with its tables set up (also by two processes' worth of
- * callers at once), and its password appears in no location or error.
+ * callers at once), and its password appears in no location or error; a
+ * connection limit outside 1-100 is refused before connecting.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openCheckpointSaver } from "../../agents/index.js";
 import { agentsEndpointForTest, graphOn, DEMO_TASK as TASK } from "../agents/helpers.js";
@@ -63,6 +65,22 @@ describe("openCheckpointSaver", () => {
     expect(statSync(path).mode & 0o777).toBe(0o644);
   });
 
+  it("refuses a PostgreSQL URL whose connection_limit is not 1-100, before connecting, password hidden", async () => {
+    // Nothing listens on port 9: the refusal must come from the limit, not from a connection attempt.
+    for (const limit of ["0", "101", "ten", ""]) {
+      const url = `postgresql://runs:pw-5521@127.0.0.1:9/review?connection_limit=${limit}`;
+      const refused = await openCheckpointSaver(url).catch((error: unknown) => error);
+      expect(refused).toMatchObject({
+        code: "STATE_DATABASE_UNAVAILABLE",
+        message: expect.stringContaining(`connection_limit must be a whole number from 1 to 100`),
+      });
+      expect((refused as Error).message).not.toContain("pw-5521");
+    }
+    await expect(
+      openCheckpointSaver("postgresql://runs@127.0.0.1:9/review", { maxConnections: 0 }),
+    ).rejects.toMatchObject({ code: "STATE_DATABASE_UNAVAILABLE", message: /maxConnections/ });
+  });
+
   it.skipIf(postgres === undefined)(
     "opens LangGraph's PostgresSaver on a postgresql:// URL, set up once even by concurrent callers",
     async () => {
@@ -71,7 +89,7 @@ describe("openCheckpointSaver", () => {
       const both = await Promise.all([openCheckpointSaver(url), openCheckpointSaver(url)]);
       for (const opened of both) {
         expect(opened.kind).toBe("postgres");
-        expect(opened.saver.constructor.name).toBe("PostgresSaver");
+        expect(opened.saver).toBeInstanceOf(PostgresSaver);
         expect(opened.location).toContain(":****@");
         expect(opened.location).not.toContain(password);
         await opened.close();

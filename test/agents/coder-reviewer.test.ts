@@ -267,6 +267,18 @@ describe("model calls stream only when someone reads the tokens", () => {
     expect(streamedAnswers(local)).toEqual(Array(2 * MODEL_CALLS).fill(false));
   });
 
+  it("leaves a model built with streaming: true streaming under invoke", async () => {
+    const local = await agentsEndpointForTest();
+    const graph = createCoderReviewerGraph({
+      coder: chatModel(local, "coder", { streaming: true }),
+      reviewer: chatModel(local, "reviewer"),
+    });
+    expect(await graph.invoke({ task: TASK })).toMatchObject({ approved: true });
+    expect(local.requests.map((entry) => [entry.component, entry.stream])).toEqual(
+      componentsHit(local).map((component) => [component, component === "coder"]),
+    );
+  });
+
   it("keeps streaming tokens when it runs as a node of a graph whose caller reads custom events", async () => {
     const local = await agentsEndpointForTest();
     const parent = new StateGraph(CoderReviewerState)

@@ -4,8 +4,6 @@
  * token provider that the SDK calls before every request, retries included.
  */
 import OpenAI, { type ClientOptions } from "openai";
-import { Stream } from "openai/core/streaming";
-import { redactTokensIn } from "../errors.js";
 import {
   invalidOptions,
   resolveSageMakerConnection,
@@ -13,6 +11,7 @@ import {
   splitConnectionOptions,
 } from "./connection.js";
 import { redactingFetch } from "./redacting-fetch.js";
+import { RedactingStream } from "./redacting-stream.js";
 import { type RefusedClientOption, refuseClientOptions } from "./refused-options.js";
 import { checkMaxRetries, checkTimeout } from "./request-limits.js";
 import { replayOnStaleSocket } from "./stale-socket.js";
@@ -30,29 +29,6 @@ export interface SageMakerOpenAIClientOptions
     Omit<ClientOptions, RefusedClientOption | "baseURL"> {}
 
 /**
- * A stream whose errors carry no bearer token: an error event inside a 200
- * stream becomes an `APIError` with the server's text, redacted here.
- */
-class RedactingStream<Item> extends Stream<Item> {
-  static override fromSSEResponse<Item>(
-    ...args: Parameters<typeof Stream.fromSSEResponse>
-  ): Stream<Item> {
-    const stream = Stream.fromSSEResponse<Item>(...args);
-    stream.__betaTransformIterator(
-      (iterate) =>
-        async function* redacted() {
-          try {
-            yield* { [Symbol.asyncIterator]: iterate };
-          } catch (error) {
-            throw redactTokensIn(error);
-          }
-        },
-    );
-    return stream;
-  }
-}
-
-/**
  * The `OpenAI` client this package returns. It behaves as `OpenAI` does, except:
  * - it keeps no token: each request's token goes from the provider into that
  *   request's `Authorization` header only, so `apiKey` stays `null` and no
@@ -60,7 +36,8 @@ class RedactingStream<Item> extends Stream<Item> {
  * - token-provider errors surface as the package's typed errors rather than
  *   wrapped in `OpenAIError`;
  * - errors carry no token in any form (`redactTokens`): error responses and
- *   failed connections are redacted by its `fetch`, error events in streams here;
+ *   failed connections are redacted by its `fetch` (`redactingFetch`, applied
+ *   once), error events in streams by `RedactingStream`;
  * - a request that met a stale keep-alive socket is sent again on another one,
  *   outside `maxRetries` (`replayOnStaleSocket`).
  */
@@ -68,6 +45,7 @@ class SageMakerOpenAI extends OpenAI {
   constructor(options: ClientOptions) {
     // The global fetch is read per construction, as the SDK does, so a test's stub is honoured.
     const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    // A fetch that already redacts (the model's, which also keeps error bodies) is not wrapped again.
     super({ ...options, fetch: replayOnStaleSocket(redactingFetch(fetch)) });
   }
 
@@ -84,13 +62,14 @@ class SageMakerOpenAI extends OpenAI {
     return true;
   }
 
-  protected override async prepareOptions(
+  // Not async: the SDK's hook is an empty async method, awaited once per request already.
+  protected override prepareOptions(
     options: Parameters<OpenAI["prepareOptions"]>[0],
   ): Promise<void> {
-    await super.prepareOptions(options);
     if (options.stream === true && options.__streamClass === undefined) {
       options.__streamClass = RedactingStream;
     }
+    return super.prepareOptions(options);
   }
 
   /**

@@ -256,13 +256,15 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
   /**
    * `ChatOpenAI`'s stream, except that a stream its `AbortSignal` ended fails
    * with {@link RequestAbortedError}: LangChain's stream wrapper checks the
-   * signal between chunks and would throw the signal's raw reason.
+   * signal between chunks and would throw the signal's raw reason. Without a
+   * signal there is nothing to retype, and the stream is `ChatOpenAI`'s own.
    */
   override async stream(
     input: BaseLanguageModelInput,
     options?: Partial<ChatSageMakerOpenAICallOptions>,
   ): Promise<IterableReadableStream<AIMessageChunk>> {
     const signal = options?.signal;
+    if (signal === undefined) return super.stream(input, options);
     const target = this.#shared.target;
     const typed = (error: unknown): unknown =>
       signal?.aborted ? abortErrorFor(target, signal, error) : error;

@@ -5,6 +5,7 @@
  * the token because of the local clock.
  */
 import { APIConnectionTimeoutError, APIError } from "openai";
+import { redactTokensIn } from "../errors.js";
 import {
   SageMakerModelError,
   type SageMakerModelErrorCode,
@@ -90,7 +91,9 @@ function isConnectionCut(error: unknown): boolean {
 /**
  * Classifies one failed attempt. `bodyText` is the raw error body when the
  * transport kept it (flat vLLM bodies are lost in the SDK's own error);
- * `afterFirstChunk` says whether a stream had already delivered data.
+ * `afterFirstChunk` says whether a stream had already delivered data. An
+ * error that is none of these is thrown again, redacted (`redactTokensIn`):
+ * the requester reads streams without the client's redaction step.
  */
 export function classifyFailure(
   raw: unknown,
@@ -158,7 +161,8 @@ export function classifyFailure(
       retryable: false,
     };
   }
-  throw raw;
+  // Not a failure of the request (a bug, a listener's error): as it is, minus any token.
+  throw redactTokensIn(raw);
 }
 
 function describe(error: unknown): string {

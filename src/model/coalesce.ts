@@ -181,31 +181,33 @@ export function coalesceWhenBehind(source: AsyncIterator<ChatCompletionChunk>): 
     held = undefined;
     return next;
   };
-  return {
-    async next() {
-      const first = await pull();
-      if (first.done || !loopLag.behind) return first;
-      const kind = kindOf(first.value);
-      if (kind === undefined) return first;
-      let merged = first.value;
-      for (;;) {
-        const candidate = source.next();
-        let arrived: IteratorResult<ChatCompletionChunk> | typeof NOT_YET;
-        try {
-          arrived = await Promise.race([candidate, endOfTurn()]);
-        } catch {
-          // The stream failed: hand over what was merged; the failure comes with the next read.
-          held = candidate;
-          break;
-        }
-        if (arrived === NOT_YET || arrived.done || kindOf(arrived.value) !== kind) {
-          held = candidate;
-          break;
-        }
-        merged = merge(merged, arrived.value);
+  const mergeArrived = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
+    const first = await pull();
+    if (first.done || !loopLag.behind) return first;
+    const kind = kindOf(first.value);
+    if (kind === undefined) return first;
+    let merged = first.value;
+    for (;;) {
+      const candidate = source.next();
+      let arrived: IteratorResult<ChatCompletionChunk> | typeof NOT_YET;
+      try {
+        arrived = await Promise.race([candidate, endOfTurn()]);
+      } catch {
+        // The stream failed: hand over what was merged; the failure comes with the next read.
+        held = candidate;
+        break;
       }
-      return { done: false, value: merged };
-    },
+      if (arrived === NOT_YET || arrived.done || kindOf(arrived.value) !== kind) {
+        held = candidate;
+        break;
+      }
+      merged = merge(merged, arrived.value);
+    }
+    return { done: false, value: merged };
+  };
+  return {
+    // While the process keeps up, the source's own promise: no await, no promise of its own per chunk.
+    next: () => (held === undefined && !loopLag.behind ? source.next() : mergeArrived()),
     release() {
       if (released) return;
       released = true;

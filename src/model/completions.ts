@@ -108,16 +108,19 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     const signal = options.signal ?? undefined;
     // LangChain's AsyncCaller keeps its concurrency limit but gets no retries of
     // its own: the requester's are the only ones, so attempts never multiply.
-    return this.caller
-      .callWithOptions({ maxRetries: 0, ...(signal ? { signal } : {}) }, () =>
+    const call = this.caller.callWithOptions(
+      { maxRetries: 0, ...(signal ? { signal } : {}) },
+      () =>
         request.stream === true
           ? requester.stream(request, options)
           : requester.complete(request, options, request.response_format?.type === "json_schema"),
-      )
-      .catch((error: unknown) => {
-        // The caller rejects with the signal's raw reason when it fires first.
-        throw this.typedAbort(signal, error);
-      });
+    );
+    // The caller rejects with the signal's raw reason when it fires first (no signal: nothing to retype).
+    return signal === undefined
+      ? call
+      : call.catch((error: unknown) => {
+          throw this.typedAbort(signal, error);
+        });
   }
 
   protected override _convertCompletionsDeltaToBaseMessageChunk(
@@ -147,9 +150,12 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
   ): Promise<ChatResult> {
     if (this.streaming) return this._generateFromStream(messages, options, runManager);
     // ChatOpenAI checks the signal first and would throw its raw reason.
-    const result = await super._generate(messages, options, runManager).catch((error: unknown) => {
-      throw this.typedAbort(options.signal, error);
-    });
+    const generated = super._generate(messages, options, runManager);
+    const result = await (options.signal === undefined
+      ? generated
+      : generated.catch((error: unknown) => {
+          throw this.typedAbort(options.signal, error);
+        }));
     if (!transformsOutput(this.runtime.output, options)) return result;
     for (const generation of result.generations) {
       const changed = transformMessage(generation.message, this.runtime.output, options);
@@ -203,14 +209,28 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     };
   }
 
-  override async *_streamResponseChunks(
+  /**
+   * ChatOpenAI's chunks, through the output transform when it applies. Without
+   * one, ChatOpenAI's own generator as it is (no layer of ours per chunk): it
+   * sends the token callbacks itself.
+   */
+  override _streamResponseChunks(
     messages: BaseMessage[],
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    const transformer = transformsOutput(this.runtime.output, options)
-      ? new StreamOutputTransformer(this.runtime.output, options)
-      : undefined;
+    if (!transformsOutput(this.runtime.output, options)) {
+      return super._streamResponseChunks(messages, options, runManager);
+    }
+    return this.transformedChunks(messages, options, runManager);
+  }
+
+  private async *transformedChunks(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatGenerationChunk> {
+    const transformer = new StreamOutputTransformer(this.runtime.output, options);
     // Token callbacks are sent here, after the transform, so handlers never see raw tags.
     const emit = async (chunk: ChatGenerationChunk): Promise<void> => {
       const info = chunk.generationInfo ?? {};
@@ -227,11 +247,11 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
       );
     };
     for await (const raw of super._streamResponseChunks(messages, options, undefined)) {
-      const chunk = transformer === undefined ? raw : transformer.push(raw);
+      const chunk = transformer.push(raw);
       yield chunk;
       await emit(chunk);
     }
-    for (const chunk of transformer?.finish() ?? []) {
+    for (const chunk of transformer.finish()) {
       yield chunk;
       await emit(chunk);
     }

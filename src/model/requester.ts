@@ -8,6 +8,7 @@
 import { wrapOpenAIClientError } from "@langchain/openai";
 import type OpenAI from "openai";
 import { APIError } from "openai";
+import { unredactedIterator } from "../client/redacting-stream.js";
 import { checkMaxRetries } from "../client/request-limits.js";
 import { classifyFailure } from "./classify.js";
 import type { ClockSkew } from "./clock-skew.js";
@@ -112,7 +113,9 @@ export class SageMakerRequester {
         ...sdkOptions,
         maxRetries: 0,
       });
-      const iterator = stream[Symbol.asyncIterator]();
+      // The SDK's chunks without the client's per-chunk redaction step: every failure
+      // read here becomes a typed error, which redacts its cause (classifyFailure).
+      const iterator = unredactedIterator(stream);
       // Read up to the first chunk that says something (text, reasoning, a tool
       // call, a finish): a cut before it loses nothing, so it is retried.
       const opening: ChatCompletionChunk[] = [];

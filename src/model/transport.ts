@@ -30,22 +30,12 @@ export class ErrorBodies {
 }
 
 /**
- * Wraps `inner` so that every non-2xx body is read once and kept in `bodies`.
- * Bodies and headers are redacted first (`redactingFetch`): the model is
- * reachable by `util.inspect`, and `showHidden` lists a `WeakMap`'s entries, keys included.
+ * Wraps `inner` so that the text of every error body (status 400 and up) is
+ * kept in `bodies`. It is the client's redacting `fetch` (`redactingFetch`),
+ * which reads error bodies anyway and hands their text over redacted: the model
+ * is reachable by `util.inspect`, and `showHidden` lists a `WeakMap`'s entries,
+ * keys included. The client does not wrap it a second time.
  */
 export function errorBodyFetch(inner: FetchFunction, bodies: ErrorBodies): FetchFunction {
-  const redacted = redactingFetch(inner);
-  return async (url, init) => {
-    const response = await redacted(url, init);
-    if (response.ok || response.status < 400) return response;
-    const text = await response.text();
-    const copy = new Response(text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    bodies.set(copy.headers, text);
-    return copy;
-  };
+  return redactingFetch(inner, (headers, text) => bodies.set(headers, text));
 }

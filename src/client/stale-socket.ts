@@ -16,8 +16,13 @@
  * a socket that had already carried an earlier request, and it failed with a
  * reset or close before any response header arrived. A reset on a fresh socket
  * is a real failure and is left to the caller's retry policy.
+ *
+ * What undici learns is kept against the error object it fails the request
+ * with, which is what the `fetch` call rejects with (or its `cause`, for the
+ * WHATWG `fetch`): so a failed call finds out about its own request without
+ * tracking each call's context (an `AsyncLocalStorage` around every request
+ * cost more than the rest of this wrapper on the successful path).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { subscribe } from "node:diagnostics_channel";
 
 /** The `fetch` signature wrapped here. */
@@ -29,18 +34,19 @@ type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Resp
  */
 export const MAX_STALE_SOCKET_REPLAYS = 4;
 
-/** What one `fetch` attempt learned from undici. */
-interface Attempt {
+/** What undici said about the request(s) it failed with one error. */
+interface Failure {
   /** The request was written on a socket that had carried an earlier request. */
   reusedSocket: boolean;
   /** Response headers arrived. */
   answered: boolean;
-  /** The error undici failed the request with. */
-  failure: unknown;
 }
 
-const currentAttempt = new AsyncLocalStorage<Attempt>();
-const attempts = new WeakMap<object, Attempt>();
+// Per undici request: written on a reused socket; response headers arrived.
+const reusedRequests = new WeakMap<object, boolean>();
+const answeredRequests = new WeakSet<object>();
+// Per error undici failed a request with: what it knew of that request.
+const failures = new WeakMap<object, Failure>();
 const usedSockets = new WeakSet<object>();
 let watching = false;
 
@@ -52,35 +58,54 @@ interface RequestMessage {
 function watchUndici(): void {
   if (watching) return;
   watching = true;
-  subscribe("undici:request:create", (message) => {
-    const attempt = currentAttempt.getStore();
-    if (attempt !== undefined) attempts.set((message as RequestMessage).request, attempt);
-  });
   subscribe("undici:client:sendHeaders", (message) => {
     const { request, socket } = message as RequestMessage & { socket: object };
-    const attempt = attempts.get(request);
-    if (attempt !== undefined) attempt.reusedSocket = usedSockets.has(socket);
+    reusedRequests.set(request, usedSockets.has(socket));
     usedSockets.add(socket);
   });
   subscribe("undici:request:headers", (message) => {
-    const attempt = attempts.get((message as RequestMessage).request);
-    if (attempt !== undefined) attempt.answered = true;
+    answeredRequests.add((message as RequestMessage).request);
   });
   subscribe("undici:request:error", (message) => {
     const { request, error } = message as RequestMessage & { error: unknown };
-    const attempt = attempts.get(request);
-    if (attempt !== undefined) attempt.failure = error;
+    if (typeof error !== "object" || error === null) return;
+    const failure: Failure = {
+      reusedSocket: reusedRequests.get(request) === true,
+      answered: answeredRequests.has(request),
+    };
+    // One error failing several requests: safe to send again only if it is safe for each.
+    const earlier = failures.get(error);
+    failures.set(
+      error,
+      earlier === undefined
+        ? failure
+        : {
+            reusedSocket: earlier.reusedSocket && failure.reusedSocket,
+            answered: earlier.answered || failure.answered,
+          },
+    );
   });
 }
 
 // What a socket the server closed under a request looks like to undici.
 const CLOSED_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
-function isStale(attempt: Attempt): boolean {
-  const code = (attempt.failure as { code?: unknown } | undefined)?.code;
-  return (
-    attempt.reusedSocket && !attempt.answered && typeof code === "string" && CLOSED_CODES.has(code)
-  );
+/** Whether `error` (what a `fetch` call rejected with) is undici's failure of a stale socket. */
+function isStale(error: unknown): boolean {
+  // undici's fetch rejects with TypeError("fetch failed", { cause }); its request API with the error itself.
+  for (const candidate of [error, (error as { cause?: unknown } | undefined)?.cause]) {
+    if (typeof candidate !== "object" || candidate === null) continue;
+    const failure = failures.get(candidate);
+    if (failure === undefined) continue;
+    const code = (candidate as { code?: unknown }).code;
+    return (
+      failure.reusedSocket &&
+      !failure.answered &&
+      typeof code === "string" &&
+      CLOSED_CODES.has(code)
+    );
+  }
+  return false;
 }
 
 /** A body that can be sent twice: none, text, bytes, a blob or form data (not a stream). */
@@ -111,20 +136,33 @@ const wrapped = new WeakSet<Fetch>();
  */
 export function replayOnStaleSocket<F extends Fetch>(inner: F): F {
   if (wrapped.has(inner)) return inner;
-  const replaying: Fetch = async (input, init) => {
-    watchUndici();
+  watchUndici();
+  const again = async (
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    error: unknown,
+  ): Promise<Response> => {
+    let failure = error;
     for (let replays = 0; ; replays += 1) {
-      const attempt: Attempt = { reusedSocket: false, answered: false, failure: undefined };
+      const replay =
+        replays < MAX_STALE_SOCKET_REPLAYS &&
+        isStale(failure) &&
+        init?.signal?.aborted !== true &&
+        isReplayable(input, init);
+      if (!replay) throw failure;
       try {
-        return await currentAttempt.run(attempt, () => inner(input, init));
-      } catch (error) {
-        const again =
-          replays < MAX_STALE_SOCKET_REPLAYS &&
-          isStale(attempt) &&
-          init?.signal?.aborted !== true &&
-          isReplayable(input, init);
-        if (!again) throw error;
+        return await inner(input, init);
+      } catch (next) {
+        failure = next;
       }
+    }
+  };
+  // The usual case costs one rejection handler: no async frame of its own.
+  const replaying: Fetch = (input, init) => {
+    try {
+      return inner(input, init).catch((error: unknown) => again(input, init, error));
+    } catch (error) {
+      return Promise.reject(error);
     }
   };
   wrapped.add(replaying);

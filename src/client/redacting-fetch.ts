@@ -31,17 +31,23 @@ const redacting = new WeakSet<Fetch>();
  */
 export function redactingFetch<F extends Fetch>(inner: F, onErrorBody?: ErrorBodyListener): F {
   if (onErrorBody === undefined && redacting.has(inner)) return inner;
-  const wrapped: Fetch = async (input, init) => {
-    let response: Response;
+  const answered = (response: Response): Response | Promise<Response> =>
+    response.status < 400 ? response : redactedError(response, onErrorBody);
+  // One reaction per call, no async frame: this runs on every request.
+  const wrapped: Fetch = (input, init) => {
     try {
-      response = await inner(input, init);
+      // Promise.resolve: a native promise as it is, and a user fetch that answers synchronously works.
+      return Promise.resolve(inner(input, init)).then(answered, rethrowRedacted);
     } catch (error) {
-      throw redactTokensIn(error);
+      return Promise.reject(redactTokensIn(error));
     }
-    return response.status < 400 ? response : redactedError(response, onErrorBody);
   };
   redacting.add(wrapped);
   return wrapped as F;
+}
+
+function rethrowRedacted(error: unknown): never {
+  throw redactTokensIn(error);
 }
 
 /** `response` (an error) with no token in its body, headers or status text. */

@@ -160,7 +160,9 @@ export function replayOnStaleSocket<F extends Fetch>(inner: F): F {
   // The usual case costs one rejection handler: no async frame of its own.
   const replaying: Fetch = (input, init) => {
     try {
-      return inner(input, init).catch((error: unknown) => again(input, init, error));
+      return Promise.resolve(inner(input, init)).catch((error: unknown) =>
+        again(input, init, error),
+      );
     } catch (error) {
       return Promise.reject(error);
     }

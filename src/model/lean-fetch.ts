@@ -10,7 +10,16 @@
  * `statusText`, `url`, `headers` (a real `Headers`), `body` (a Node stream, which the SDK
  * iterates as it iterates a web stream), `json()`, `text()` and `arrayBuffer()`. Requests
  * whose body is not text (form data, streams) go through undici's `fetch` unchanged.
+ *
+ * The SDK stops reading a stream at its `[DONE]` event, usually before the body's end has
+ * been read. A Node stream's iterator destroys the stream when left early, and destroying
+ * one that has not ended makes an `AbortError` (stack trace and all) and aborts the request,
+ * which closes its socket if the response had not fully arrived. Here, leaving the body's
+ * iterator without the request's signal having fired reads the rest of the body instead
+ * (at most {@link DRAIN_LIMIT_BYTES}), so a completed stream ends without an error and
+ * its socket goes back to the pool. An abort still destroys the request at once.
  */
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { FetchFunction } from "./transport.js";
 
@@ -32,6 +41,46 @@ function responseHeaders(raw: Record<string, string | string[] | undefined>): He
     else if (value !== undefined) headers.append(name, value);
   }
   return headers;
+}
+
+/**
+ * How much of a body is read after its reader left it (the rest of a stream past `[DONE]` is
+ * a few bytes); beyond this the request is aborted, as it was before, instead of waiting.
+ */
+export const DRAIN_LIMIT_BYTES = 64 * 1024;
+
+/** Reads what is left of `body` and throws it away; aborts the request past the limit. */
+function drain(body: Readable): void {
+  if (body.destroyed || body.readableEnded) return;
+  let read = 0;
+  body.on("error", ignore);
+  body.on("data", (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_LIMIT_BYTES) body.destroy();
+  });
+}
+
+function ignore(): void {
+  // A body given up on: its failure has no reader.
+}
+
+/**
+ * `body`'s async iteration, except that leaving it early without `signal` having fired
+ * reads the rest of the body instead of destroying it (see the module comment).
+ */
+function completingIterator(body: Readable, signal: AbortSignal | undefined) {
+  const iterator = body.iterator({ destroyOnReturn: false });
+  const leave = iterator.return?.bind(iterator);
+  if (leave === undefined) return iterator;
+  iterator.return = async (value?: unknown) => {
+    try {
+      return await leave(value);
+    } finally {
+      if (signal?.aborted === true) body.destroy();
+      else drain(body);
+    }
+  };
+  return iterator;
 }
 
 /** Whether a request can take the lean path: a URL and a text body (or none). */
@@ -67,6 +116,12 @@ export function leanFetch(undici: Undici, dispatcher: Dispatcher): FetchFunction
         headers: responseHeaderList,
       });
     }
+    // An own iterator on undici's stream: everything else about the body stays as undici made it.
+    const signal = init?.signal ?? undefined;
+    Object.defineProperty(body, Symbol.asyncIterator, {
+      value: () => completingIterator(body, signal),
+      configurable: true,
+    });
     return {
       ok: statusCode >= 200 && statusCode < 300,
       status: statusCode,

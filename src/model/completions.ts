@@ -5,18 +5,22 @@
  * - the OpenAI client is ours (bearer tokens, error bodies, pool), built once and shared;
  * - `completionWithRetry` goes through {@link SageMakerRequester} (our retries, typed errors);
  * - `reasoning` (current vLLM) is read like `reasoning_content` (what ChatOpenAI reads);
- * - output passes through {@link transformMessage} / {@link StreamOutputTransformer}.
+ * - output passes through {@link transformMessage} / {@link StreamOutputTransformer};
+ * - a zod `response_format` (`withStructuredOutput`) is converted to JSON schema once per
+ *   schema, name and description instead of on every `invocationParams` (three per call).
  */
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 import { AIMessageChunk, type BaseMessage, type BaseMessageChunk } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
+import { isInteropZodSchema } from "@langchain/core/utils/types";
 import {
   type BaseChatOpenAIFields,
   type ChatOpenAICallOptions,
   ChatOpenAICompletions,
   type OpenAICoreRequestOptions,
+  type ResponseFormatConfiguration,
 } from "@langchain/openai";
 import type OpenAI from "openai";
 import { checkTimeout } from "../client/request-limits.js";
@@ -41,6 +45,18 @@ export interface CompletionsRuntime {
   requester: SageMakerRequester;
   output: OutputSettings;
 }
+
+/**
+ * ChatOpenAI's conversions of zod response formats, per schema, then per name and description
+ * (all it reads). LangChain calls `invocationParams` for the run's tracing metadata, its
+ * LangSmith parameters and the request, and each converted the schema again. Zod schemas are
+ * immutable, and the converted format is only read (serialised into the body, its parser
+ * called on the answer), so one conversion serves every call.
+ */
+const convertedFormats = new WeakMap<
+  object,
+  Map<string, ResponseFormatConfiguration | undefined>
+>();
 
 /** Request options the SDK honours, picked from whatever LangChain passes down. */
 function sdkOptions(options: Record<string, unknown> | undefined): CallOptions {
@@ -83,6 +99,26 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
   /** `error`, or the typed abort error when `signal` has fired (whatever the layer that noticed threw). */
   private typedAbort(signal: AbortSignal | undefined, error: unknown): unknown {
     return signal?.aborted ? abortErrorFor(this.runtime.requester.target, signal, error) : error;
+  }
+
+  protected override _getResponseFormat(
+    resFormat?: ChatOpenAICallOptions["response_format"],
+  ): ResponseFormatConfiguration | undefined {
+    const jsonSchema = resFormat?.type === "json_schema" ? resFormat.json_schema : undefined;
+    const schema: unknown = jsonSchema?.schema;
+    if (jsonSchema === undefined || !isInteropZodSchema(schema)) {
+      return super._getResponseFormat(resFormat);
+    }
+    let byName = convertedFormats.get(schema);
+    if (byName === undefined) {
+      byName = new Map();
+      convertedFormats.set(schema, byName);
+    }
+    // typeof: an absent description and a null one are different requests.
+    const { name, description } = jsonSchema;
+    const key = JSON.stringify([typeof name, name ?? "", typeof description, description ?? ""]);
+    if (!byName.has(key)) byName.set(key, super._getResponseFormat(resFormat));
+    return byName.get(key);
   }
 
   override _getClientOptions(

@@ -13,10 +13,12 @@ import {
 } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { concat } from "@langchain/core/utils/stream";
+import { ChatOpenAI } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { LocalEndpoint } from "../../src/local/index.js";
 import type { ChatSageMakerOpenAI } from "../../src/model/index.js";
+import { captureServerForTest, chatCompletionBody } from "../helpers/capture-server.js";
 import { collect, modelFor, startDemoEndpoint } from "./model-helpers.js";
 
 let local: LocalEndpoint;
@@ -189,6 +191,41 @@ describe("structured output", () => {
       }
     },
   );
+
+  it("sends ChatOpenAI's json_schema body, call after call, per schema, name and description", async () => {
+    const capture = await captureServerForTest(() => ({
+      body: chatCompletionBody('{"verdict":"approve","reasons":["fine"]}'),
+    }));
+    const ours = modelFor(local, { baseURL: capture.url });
+    const bare = new ChatOpenAI({
+      model: "",
+      apiKey: "sk-test",
+      configuration: { baseURL: `${capture.url}/v1` },
+    });
+    const described = Verdict.describe("The reviewer's decision");
+    // The same schema under another name, then again, then another schema: each body must be
+    // the one ChatOpenAI builds for it (a conversion kept for one must not answer another).
+    const asks = [
+      [Verdict, "verdict"],
+      [Verdict, "second"],
+      [Verdict, "verdict"],
+      [described, "verdict"],
+      [described, "verdict"],
+    ] as const;
+    for (const [schema, name] of asks) {
+      const mine = await ours.withStructuredOutput(schema, { name }).invoke("Review this change.");
+      const theirs = await bare
+        .withStructuredOutput(schema, { name })
+        .invoke("Review this change.");
+      expect(mine).toEqual({ verdict: "approve", reasons: ["fine"] });
+      expect(theirs).toEqual(mine);
+      const [sent, expected] = capture.requests
+        .slice(-2)
+        .map((request) => JSON.parse(request.body));
+      expect(sent.response_format.json_schema.name).toBe(name);
+      expect(sent).toEqual(expected);
+    }
+  });
 
   it("includeRaw keeps the message next to the parsed value", async () => {
     const structured = ic("general").withStructuredOutput(Verdict, {

@@ -5,10 +5,14 @@
  * LangGraph's prebuilt agents do for a response format). When that fails in a
  * way that says "this model or server cannot do it" (a 400/422, an unparsable
  * answer), the verdict is read from the reviewer's prose instead.
+ *
+ * The structured-output runnable is built once per reviewer model, on its first verdict,
+ * and kept while the model lives: building it converts the schema and copies the model,
+ * work that is the same for every review.
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { type BaseMessage, SystemMessage } from "@langchain/core/messages";
-import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Runnable, RunnableConfig } from "@langchain/core/runnables";
 import type { Review } from "./state.js";
 import { parseVerdictText, type Verdict, verdictSchema } from "./verdict.js";
 
@@ -17,6 +21,28 @@ export type DecidedVerdict = Omit<Review, "round">;
 
 /** The function name the structured-output request uses (seen in traces and tool_choice). */
 export const VERDICT_FUNCTION_NAME = "review_verdict";
+
+/** What the structured verdict call answers: the parsed verdict (if any) and the raw message. */
+interface StructuredVerdict {
+  parsed: Verdict | null | undefined;
+  raw: unknown;
+}
+
+/** Each reviewer model's structured-output runnable (see the module comment). */
+const structuredVerdicts = new WeakMap<BaseChatModel, Runnable<BaseMessage[], StructuredVerdict>>();
+
+/** The runnable that asks `model` for a structured verdict, built on first use. */
+function structuredVerdictOf(model: BaseChatModel): Runnable<BaseMessage[], StructuredVerdict> {
+  let structured = structuredVerdicts.get(model);
+  if (structured === undefined) {
+    structured = model.withStructuredOutput(verdictSchema, {
+      name: VERDICT_FUNCTION_NAME,
+      includeRaw: true,
+    }) as Runnable<BaseMessage[], StructuredVerdict>;
+    structuredVerdicts.set(model, structured);
+  }
+  return structured;
+}
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
@@ -66,11 +92,7 @@ export async function decideVerdict(
 ): Promise<DecidedVerdict> {
   if (typeof model.withStructuredOutput === "function") {
     try {
-      const structured = model.withStructuredOutput(verdictSchema, {
-        name: VERDICT_FUNCTION_NAME,
-        includeRaw: true,
-      });
-      const output = await structured.invoke(
+      const output = await structuredVerdictOf(model).invoke(
         [new SystemMessage(systemPrompt), ...conversation],
         config,
       );

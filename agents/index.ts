@@ -12,6 +12,7 @@ export {
   DEFAULT_MAX_STEPS,
 } from "./agent.js";
 export { type OpenedCheckpointSaver, openCheckpointSaver } from "./checkpoint/open-saver.js";
+export type { PostgresCheckpointOptions } from "./checkpoint/postgres-options.js";
 export { SqliteCheckpointSaver, type SqliteDatabase } from "./checkpoint/sqlite-saver.js";
 export {
   type AgentStartEvent,

@@ -38,6 +38,7 @@ export {
   type ModelStartEvent,
   type OpenedCheckpointSaver,
   openCheckpointSaver,
+  type PostgresCheckpointOptions,
   type PromptLanguage,
   parseVerdictText,
   type ReasoningEvent,

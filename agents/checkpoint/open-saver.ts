@@ -4,12 +4,8 @@
  * `--state` takes it.
  */
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import {
-  displayLocation,
-  isPostgresUrl,
-  openPostgresCheckpointDatabase,
-  type PostgresCheckpointOptions,
-} from "./postgres.js";
+import { displayLocation, isPostgresUrl, openPostgresCheckpointDatabase } from "./postgres.js";
+import type { PostgresCheckpointOptions } from "./postgres-options.js";
 import { openSqliteStateFile } from "./sqlite-file.js";
 import { SqliteCheckpointSaver } from "./sqlite-saver.js";
 

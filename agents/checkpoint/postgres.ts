@@ -7,6 +7,10 @@
  */
 import type pg from "pg";
 import { ConfigurationError } from "../../src/errors.js";
+import {
+  DEFAULT_POSTGRES_MAX_CONNECTIONS,
+  type PostgresCheckpointOptions,
+} from "./postgres-options.js";
 import type { BatchedPostgresSaver } from "./postgres-saver.js";
 
 /** Whether `location` is a PostgreSQL connection URL (`postgresql://` or `postgres://`). */
@@ -93,31 +97,11 @@ export function databaseUnavailable(url: string, error: unknown): ConfigurationE
   );
 }
 
-/**
- * Connections a process opens to a checkpoint database at most, unless told
- * otherwise. Concurrent runs share them: each checkpoint write holds one for
- * one round trip, so 10 keep a thousand runs in one process flowing, while a
- * few such processes together stay well under PostgreSQL's default
- * `max_connections` of 100 (and a laptop's database is not crowded).
- */
-export const DEFAULT_POSTGRES_MAX_CONNECTIONS = 10;
-
 /** The highest connection limit accepted: PostgreSQL's default `max_connections`. */
 const MAX_CONNECTIONS_LIMIT = 100;
 
 /** The URL query parameter that sets the pool size (the name Prisma uses for the same setting). */
 const CONNECTION_LIMIT_PARAMETER = "connection_limit";
-
-/** How a PostgreSQL checkpoint database is opened. */
-export interface PostgresCheckpointOptions {
-  /**
-   * Connections the saver's pool opens at most (1-100; default
-   * {@link DEFAULT_POSTGRES_MAX_CONNECTIONS}). A `connection_limit` parameter
-   * in the URL takes precedence, so whoever writes the URL can fit the pool to
-   * the server's `max_connections` without a code change.
-   */
-  maxConnections?: number;
-}
 
 /** `value` as a connection limit, or a message saying what is wrong with it. */
 function checkedLimit(value: unknown): number | string {

@@ -7,10 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_POSTGRES_MAX_CONNECTIONS,
-  postgresMaxConnections,
-} from "../../agents/checkpoint/postgres.js";
+import { postgresMaxConnections } from "../../agents/checkpoint/postgres.js";
+import { DEFAULT_POSTGRES_MAX_CONNECTIONS } from "../../agents/checkpoint/postgres-options.js";
 
 const PASSWORD = "s3cret-pw-8841";
 

@@ -16,8 +16,8 @@ export const DEFAULT_POSTGRES_MAX_CONNECTIONS = 10;
 /** How a PostgreSQL checkpoint database is opened. */
 export interface PostgresCheckpointOptions {
   /**
-   * Connections the saver's pool opens at most (1-100; default
-   * {@link DEFAULT_POSTGRES_MAX_CONNECTIONS}). A `connection_limit` parameter
+   * Connections the saver's pool opens at most (1-100; default 10,
+   * `DEFAULT_POSTGRES_MAX_CONNECTIONS`). A `connection_limit` parameter
    * in the URL takes precedence, so whoever writes the URL can fit the pool to
    * the server's `max_connections` without a code change.
    */

@@ -13,7 +13,6 @@
  * chunks one by one.
  */
 import type OpenAI from "openai";
-import { laterTurn } from "./turn-budget.js";
 
 type ChatCompletionChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 type Choice = OpenAI.Chat.Completions.ChatCompletionChunk.Choice;
@@ -184,12 +183,7 @@ export function coalesceWhenBehind(source: AsyncIterator<ChatCompletionChunk>): 
   };
   const mergeArrived = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
     const first = await pull();
-    if (first.done) {
-      // Streams that end together would start their callers' next steps in one turn: spread them.
-      if (loopLag.behind) await laterTurn();
-      return first;
-    }
-    if (!loopLag.behind) return first;
+    if (first.done || !loopLag.behind) return first;
     const kind = kindOf(first.value);
     if (kind === undefined) return first;
     let merged = first.value;

@@ -172,8 +172,11 @@ export async function openSqliteRunStore(path: string): Promise<RunStore> {
           "SELECT thread_id, MIN(checkpoint_id) AS first FROM checkpoints WHERE checkpoint_ns = '' GROUP BY thread_id",
         )
         .all() as { thread_id: string; first: string }[];
+      // Recorded runs are skipped before getTuple: each call decodes a whole checkpoint.
+      const known = new Set(records.map((r) => r.threadId));
       const threads: Array<{ threadId: string; startedAt: string }> = [];
       for (const { thread_id, first } of firsts) {
+        if (known.has(thread_id)) continue;
         const tuple = await saver.getTuple({
           configurable: { thread_id, checkpoint_ns: "", checkpoint_id: first },
         });

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { AccessLog, AccessLogEntry } from "./access-log.js";
 import type { BackendContext, BackendResponse, ChatBackend } from "./backend.js";
 import type { BodyBudget, BodyShare } from "./body-budget.js";
@@ -30,6 +29,7 @@ import {
 import { type AbortState, writeBackendResponse } from "./response-writer.js";
 import { type EndpointTarget, matchRoute, resolveTarget } from "./routes.js";
 import type { TokenVerifier } from "./token-verifier.js";
+import { waitForClient } from "./wait-for-client.js";
 
 /** What the endpoint built at start and every request reads: targets, keys, faults, the log. */
 export interface ServerState {
@@ -167,11 +167,7 @@ export async function handle(
 
   const fault = state.faults.take(route.endpoint, route.component);
   if (fault?.latencyMs !== undefined && fault.latencyMs > 0) {
-    try {
-      await sleep(fault.latencyMs, undefined, { signal: abort.signal });
-    } catch {
-      return;
-    }
+    if (!(await waitForClient(fault.latencyMs, abort.signal))) return;
   }
   if (fault?.status !== undefined) {
     entry.reason = "FAULT_STATUS";

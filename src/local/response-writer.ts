@@ -5,8 +5,8 @@
  * pulling from the backend as soon as the client goes away.
  */
 import type { ServerResponse } from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { BackendResponse } from "./backend.js";
+import { waitForClient } from "./wait-for-client.js";
 
 /** The faults that change how a body is written. */
 export interface WriteFaults {
@@ -137,13 +137,7 @@ async function trickle(
   const perTick = Math.max(1, Math.floor(bytesPerSecond / 10));
   const tickMs = (perTick / bytesPerSecond) * 1000;
   for (let offset = 0; offset < data.length; offset += perTick) {
-    if (offset > 0) {
-      try {
-        await sleep(tickMs, undefined, { signal: abort.signal });
-      } catch {
-        return false;
-      }
-    }
+    if (offset > 0 && !(await waitForClient(tickMs, abort.signal))) return false;
     if (res.destroyed || abort.aborted) return false;
     res.write(data.subarray(offset, offset + perTick));
   }

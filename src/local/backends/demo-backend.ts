@@ -6,7 +6,6 @@
  * tool parsers (`vllm-parsers.ts`) and vLLM's JSON shapes (`wire-format.ts`).
  * The same request always yields the same text; ids and `created` vary, as in vLLM.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type {
   BackendContext,
   BackendResponse,
@@ -14,6 +13,7 @@ import type {
   ChatCompletionRequestBody,
 } from "../backend.js";
 import { LocalEndpointConfigError } from "../errors.js";
+import { waitForClient } from "../wait-for-client.js";
 import {
   DEFAULT_DEMO_MODEL,
   type DemoBackendConfig,
@@ -95,17 +95,6 @@ function servingProfile(settings: DemoSettings, mode: RequestMode, think: boolea
  */
 function pacedPieces(pieces: number, engineFinish: "stop" | "length"): number {
   return Math.max(0, engineFinish === "length" ? pieces - 1 : pieces);
-}
-
-/** Waits `ms` unless the client leaves first (the timer is cleared then); false when it left. */
-async function waitForClient(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (ms <= 0) return true;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function* streamEvents(

@@ -80,13 +80,18 @@ export function inTransaction<T>(
   options: { immediate?: boolean } = {},
 ): T {
   db.exec(options.immediate === true ? "BEGIN IMMEDIATE" : "BEGIN");
-  let result: T;
   try {
-    result = work();
+    const result = work();
+    // Inside the try: a COMMIT that fails (a deferred constraint, SQLITE_BUSY) leaves the transaction open.
+    db.exec("COMMIT");
+    return result;
   } catch (error) {
-    db.exec("ROLLBACK");
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // SQLite may have rolled back already (ON CONFLICT ROLLBACK, some I/O errors): then ROLLBACK
+      // fails with "no transaction is active", and the error worth reporting is the first one.
+    }
     throw error;
   }
-  db.exec("COMMIT");
-  return result;
 }

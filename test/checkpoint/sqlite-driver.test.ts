@@ -59,6 +59,38 @@ it("commits a transaction's statements together and rolls all of them back on a 
   expect(db.isTransaction).toBe(false);
 });
 
+it("rolls back when COMMIT itself fails, and reports the COMMIT's error", () => {
+  const db = openSqliteDatabase(":memory:");
+  onTestFinished(() => db.close());
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+  db.exec(
+    "CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+  );
+  // A deferred foreign key is checked at COMMIT, so work() returns and COMMIT throws.
+  expect(() => inTransaction(db, () => db.prepare("INSERT INTO child VALUES (7)").run())).toThrow(
+    /FOREIGN KEY constraint failed/,
+  );
+  expect(db.isTransaction).toBe(false);
+  expect(db.prepare("SELECT count(*) AS n FROM child").get()).toEqual({ n: 0 });
+});
+
+it("reports work's error when SQLite has already rolled the transaction back", () => {
+  const db = openSqliteDatabase(":memory:");
+  onTestFinished(() => db.close());
+  db.exec("CREATE TABLE t (n INTEGER PRIMARY KEY ON CONFLICT ROLLBACK)");
+  db.exec("INSERT INTO t VALUES (1)");
+  // ON CONFLICT ROLLBACK ends the transaction inside SQLite before the error reaches inTransaction.
+  expect(() =>
+    inTransaction(db, () => {
+      db.prepare("INSERT INTO t VALUES (2)").run();
+      db.prepare("INSERT INTO t VALUES (1)").run();
+    }),
+  ).toThrow(/UNIQUE constraint failed/);
+  expect(db.isTransaction).toBe(false);
+  expect(db.prepare("SELECT n FROM t ORDER BY n").all()).toEqual([{ n: 1 }]);
+});
+
 it("waits for another connection's write lock instead of failing at once", async () => {
   const dir = mkdtempSync(join(tmpdir(), "smoa-sqlite-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));

@@ -249,16 +249,18 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     )) as Checkpoint;
     const versions = Object.entries(checkpoint.channel_versions ?? {});
     if (versions.length > 0) {
-      const wanted = new Map(versions.map(([channel, version]) => [channel, String(version)]));
+      // The query joins on each channel's version, so every row it returns is wanted.
+      const wanted = Object.fromEntries(
+        versions.map(([channel, version]) => [channel, String(version)]),
+      );
       const blobs = this.statements().blobsOf.all(
-        JSON.stringify(Object.fromEntries(wanted)),
+        JSON.stringify(wanted),
         row.thread_id,
         row.checkpoint_ns,
       ) as unknown as BlobRow[];
       // Rows of the older saver hold their values inline; blobs add the rest.
       checkpoint.channel_values ??= {};
       for (const blob of blobs) {
-        if (wanted.get(blob.channel) !== blob.version) continue;
         checkpoint.channel_values[blob.channel] = await this.serde.loadsTyped(
           blob.type,
           blob.blob ?? "",

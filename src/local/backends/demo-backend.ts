@@ -137,19 +137,18 @@ async function* streamEvents(
   yield SSE_DONE;
 }
 
-/** A response, and how long generating it takes before a complete (non-streamed) answer is sent. */
-interface Answer {
-  response: BackendResponse;
-  generationMs: number;
-}
-
-function respond(
+/**
+ * Answers one request as the demo model. A complete (non-streamed) answer
+ * comes back once every token is generated, after one wait that ends early,
+ * with 499, when the client leaves; a stream paces itself chunk by chunk.
+ */
+async function respond(
   settings: DemoSettings,
   request: ChatCompletionRequestBody,
   context: BackendContext,
-): Answer {
+): Promise<BackendResponse> {
   const checked = checkRequest(request, settings.model);
-  if (!checked.ok) return { response: checked.response, generationMs: 0 };
+  if (!checked.ok) return checked.response;
   const { mode } = checked;
   const view = viewConversation(request.messages, request.tools);
   const decision = decide(settings.script, view, mode, settings.model);
@@ -177,25 +176,22 @@ function respond(
       settings,
       context.signal,
     );
-    // The stream paces itself, chunk by chunk.
-    return {
-      response: { type: "stream", status: 200, headers: SSE_HEADERS, body },
-      generationMs: 0,
-    };
+    return { type: "stream", status: 200, headers: SSE_HEADERS, body };
   }
   const parsed = parseComplete(output.pieces.join(""), output.finishReason, profile);
   const completionTokens = output.pieces.length + (output.finishReason === "stop" ? 1 : 0);
   const reasoningKey =
     settings.reasoningField === "reasoning_content" ? "reasoning_content" : "reasoning";
-  return {
-    response: {
-      type: "json",
-      status: 200,
-      headers: JSON_HEADERS,
-      body: completionBody(identity, parsed, reasoningKey, usage(promptTokens, completionTokens)),
-    },
-    generationMs: settings.chunkDelayMs * pacedPieces(output.pieces.length, output.finishReason),
-  };
+  const body = completionBody(
+    identity,
+    parsed,
+    reasoningKey,
+    usage(promptTokens, completionTokens),
+  );
+  const generationMs =
+    settings.chunkDelayMs * pacedPieces(output.pieces.length, output.finishReason);
+  if (!(await waitForClient(generationMs, context.signal))) return clientClosed();
+  return { type: "json", status: 200, headers: JSON_HEADERS, body };
 }
 
 function clientClosed(): BackendResponse {
@@ -221,17 +217,13 @@ export function createDemoBackend(config: DemoBackendConfig): ChatBackend {
     async complete(request, context) {
       // Time to first token: the prompt is processed before anything comes back.
       if (!(await waitForClient(settings.latencyMs, context.signal))) return clientClosed();
-      let answer: Answer;
       try {
-        answer = respond(settings, request, context);
+        return await respond(settings, request, context);
       } catch (error) {
         // A bug in the demo must still reach the client as vLLM's 500, not crash the server.
         const message = error instanceof Error ? error.message : String(error);
         return errorResponse(500, "InternalServerError", `Demo model failed: ${message}`);
       }
-      // A complete answer comes once every token is generated: one wait for all of them.
-      if (!(await waitForClient(answer.generationMs, context.signal))) return clientClosed();
-      return answer.response;
     },
   };
 }

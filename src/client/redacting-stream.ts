@@ -5,15 +5,12 @@
  *
  * Redaction is needed only on the error path, so it costs one rejection
  * handler per chunk (a plain iterator around the SDK's, not another async
- * generator), and a caller that redacts everything it throws itself (the
- * model's requester turns every failure into a redacted typed error) reads the
- * SDK's own iterator through {@link unredactedIterator} and pays nothing per chunk.
+ * generator). A caller that redacts everything it throws itself (the model's
+ * requester) asks for the SDK's own `Stream` class instead (`__streamClass`)
+ * and pays nothing per chunk.
  */
 import { Stream } from "openai/core/streaming";
 import { redactTokensIn } from "../errors.js";
-
-// The SDK's own iterator of each stream made here, before the redaction step.
-const unredacted = new WeakMap<object, () => AsyncIterator<unknown>>();
 
 function rethrowRedacted(error: unknown): never {
   throw redactTokensIn(error);
@@ -43,20 +40,7 @@ export class RedactingStream<Item> extends Stream<Item> {
     ...args: Parameters<typeof Stream.fromSSEResponse>
   ): Stream<Item> {
     const stream = Stream.fromSSEResponse<Item>(...args);
-    stream.__betaTransformIterator((iterate) => {
-      unredacted.set(stream, iterate);
-      return () => redactingIterator(iterate());
-    });
+    stream.__betaTransformIterator((iterate) => () => redactingIterator(iterate()));
     return stream;
   }
-}
-
-/**
- * The chunks of `stream` without the redaction step, when the client made it;
- * otherwise its usual iterator. Only for a caller that redacts whatever it
- * throws (`redactTokensIn`, or a package error, which redacts its cause).
- */
-export function unredactedIterator<Item>(stream: Stream<Item>): AsyncIterator<Item> {
-  const iterate = unredacted.get(stream) as (() => AsyncIterator<Item>) | undefined;
-  return iterate === undefined ? stream[Symbol.asyncIterator]() : iterate();
 }

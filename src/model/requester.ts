@@ -8,7 +8,7 @@
 import { wrapOpenAIClientError } from "@langchain/openai";
 import type OpenAI from "openai";
 import { APIError } from "openai";
-import { unredactedIterator } from "../client/redacting-stream.js";
+import { Stream } from "openai/core/streaming";
 import { checkMaxRetries } from "../client/request-limits.js";
 import { classifyFailure } from "./classify.js";
 import type { ClockSkew } from "./clock-skew.js";
@@ -109,13 +109,17 @@ export class SageMakerRequester {
     const { maxRetries, ...sdkOptions } = options;
     const signal = sdkOptions.signal ?? undefined;
     return this.withRetries(maxRetries, signal, true, async () => {
+      // The SDK's own stream class instead of the client's `RedactingStream`
+      // (create-client.ts sets that only when none is given): no per-chunk
+      // redaction step, since every failure read here is rethrown as a typed error
+      // that redacts its cause (classifyFailure) or as an abort, which carries no
+      // server text. The SDK still normalises the chunks (`finish_reason: null`).
       const stream = await this.config.client.chat.completions.create(request, {
         ...sdkOptions,
         maxRetries: 0,
+        __streamClass: Stream,
       });
-      // The SDK's chunks without the client's per-chunk redaction step: every failure
-      // read here becomes a typed error, which redacts its cause (classifyFailure).
-      const iterator = unredactedIterator(stream);
+      const iterator = stream[Symbol.asyncIterator]();
       // Read up to the first chunk that says something (text, reasoning, a tool
       // call, a finish): a cut before it loses nothing, so it is retried.
       const opening: ChatCompletionChunk[] = [];

@@ -50,7 +50,7 @@ export async function openCheckpointSaver(
   options: PostgresCheckpointOptions = {},
 ): Promise<OpenedCheckpointSaver> {
   if (isPostgresUrl(location)) {
-    const database = await openPostgresCheckpointDatabase(location, undefined, options);
+    const database = await openPostgresCheckpointDatabase(location, options);
     return {
       saver: database.saver,
       kind: "postgres",

@@ -152,12 +152,18 @@ export interface PostgresCheckpointDatabase {
   close(): Promise<void>;
 }
 
+/** Options of {@link openPostgresCheckpointDatabase}. */
+export interface OpenPostgresCheckpointOptions extends PostgresCheckpointOptions {
+  /** Creates the caller's own tables, under the same advisory lock as the checkpoint tables. */
+  setupMore?: (client: pg.PoolClient) => Promise<void>;
+}
+
 /** Serializes schema set-up across processes: one fixed advisory lock key. */
 const SETUP_LOCK = "sagemaker-openai-agents: checkpoint schema setup";
 
 /**
  * Connects to `url`, creates LangGraph's checkpoint tables when missing, runs
- * `setupMore` (for the caller's own tables) under the same lock, and returns the saver.
+ * `options.setupMore` (for the caller's own tables) under the same lock, and returns the saver.
  * The pool opens connections as runs need them, up to {@link postgresMaxConnections};
  * runs beyond that wait for a free connection (they queue, they do not fail).
  *
@@ -167,8 +173,7 @@ const SETUP_LOCK = "sagemaker-openai-agents: checkpoint schema setup";
  */
 export async function openPostgresCheckpointDatabase(
   url: string,
-  setupMore?: (client: pg.PoolClient) => Promise<void>,
-  options: PostgresCheckpointOptions = {},
+  options: OpenPostgresCheckpointOptions = {},
 ): Promise<PostgresCheckpointDatabase> {
   const max = postgresMaxConnections(url, options);
   const [{ BatchedPostgresSaver }, { default: pgModule }] = await Promise.all([
@@ -185,7 +190,7 @@ export async function openPostgresCheckpointDatabase(
       await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [SETUP_LOCK]);
       try {
         await saver.setup();
-        await setupMore?.(client);
+        await options.setupMore?.(client);
       } finally {
         await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [SETUP_LOCK]);
       }

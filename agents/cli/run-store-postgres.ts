@@ -31,8 +31,10 @@ function lockKey(threadId: string): string {
  * @throws {@link ConfigurationError} `STATE_DATABASE_UNAVAILABLE`.
  */
 export async function openPostgresRunStore(url: string): Promise<RunStore> {
-  const database = await openPostgresCheckpointDatabase(url, async (client) => {
-    await client.query(RUNS_TABLE);
+  const database = await openPostgresCheckpointDatabase(url, {
+    setupMore: async (client) => {
+      await client.query(RUNS_TABLE);
+    },
   });
   const { pool } = database;
   const { default: pgModule } = await import("pg");

@@ -34,7 +34,7 @@ async function history(saver: BaseCheckpointSaver, threadId: string) {
 
 async function openForTest(maxConnections?: number) {
   const url = await (postgres as NonNullable<typeof postgres>).databaseForTest();
-  const database = await openPostgresCheckpointDatabase(url, undefined, { maxConnections });
+  const database = await openPostgresCheckpointDatabase(url, { maxConnections });
   onTestFinished(() => database.close().catch(() => {}));
   return database;
 }

@@ -96,12 +96,10 @@ export class StatusLine {
    * keeps the spinner and the seconds moving.
    */
   show(text: string): void {
-    if (!this._enabled) return;
-    if (text === this._text && this._drawn) return;
-    if (text !== this._text) {
-      this._text = text;
-      this._since = Date.now();
-    }
+    // A shown text is already drawn: only hide() clears the text, and it clears the drawing too.
+    if (!this._enabled || text === this._text) return;
+    this._text = text;
+    this._since = Date.now();
     this._draw();
     if (this._timer === undefined) {
       this._timer = setInterval(() => this._draw(), TICK_MS);

@@ -24,10 +24,11 @@ const BEHIND_MS = 20;
 const MIN_STREAMS = 32;
 
 /**
- * How late the event loop runs, sampled by an unref'd timer that runs only while some
- * stream uses it. `behind` is true while at least {@link MIN_STREAMS} streams are open and
- * the lateness, smoothed over about five samples, exceeds {@link BEHIND_MS}: a process
- * that is busy for a moment (or descheduled by the machine) does not count.
+ * How late the event loop runs, sampled by an unref'd timer that runs only while at least
+ * {@link MIN_STREAMS} streams are open (fewer never count as behind, so they pay for no
+ * timer). `behind` is true while that many are open and the lateness, smoothed over about
+ * five samples, exceeds {@link BEHIND_MS}: a process that is busy for a moment (or
+ * descheduled by the machine) does not count.
  */
 class LoopLag {
   #users = 0;
@@ -41,7 +42,7 @@ class LoopLag {
 
   acquire(): void {
     this.#users += 1;
-    if (this.#timer !== undefined) return;
+    if (this.#users < MIN_STREAMS || this.#timer !== undefined) return;
     this.#last = performance.now();
     this.#timer = setInterval(() => {
       const now = performance.now();
@@ -54,7 +55,7 @@ class LoopLag {
 
   release(): void {
     this.#users -= 1;
-    if (this.#users > 0 || this.#timer === undefined) return;
+    if (this.#users >= MIN_STREAMS || this.#timer === undefined) return;
     clearInterval(this.#timer);
     this.#timer = undefined;
     this.#lag = 0;

@@ -89,6 +89,14 @@ export function redactTokensIn<T>(value: T): T {
   return redactValue(value, new Map(), 0) as T;
 }
 
+/**
+ * Throws `error` with no token in it ({@link redactTokensIn}): the rejection
+ * handler of the layers that redact what they pass on (a fetch, a stream).
+ */
+export function rethrowRedacted(error: unknown): never {
+  throw redactTokensIn(error);
+}
+
 function redactValue(value: unknown, seen: Map<object, unknown>, depth: number): unknown {
   if (typeof value === "string") return redactTokens(value);
   if (typeof value !== "object" || value === null || depth > MAX_DEPTH) return value;

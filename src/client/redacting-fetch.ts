@@ -9,7 +9,7 @@
  * (redacted) text to whoever wants it kept (`onErrorBody`: the model, whose SDK
  * errors lose flat bodies), instead of a second wrapper reading them again.
  */
-import { redactTokens, redactTokensIn } from "../errors.js";
+import { redactTokens, redactTokensIn, rethrowRedacted } from "../redact.js";
 
 /** The `fetch` signature wrapped here. */
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -44,10 +44,6 @@ export function redactingFetch<F extends Fetch>(inner: F, onErrorBody?: ErrorBod
   };
   redacting.add(wrapped);
   return wrapped as F;
-}
-
-function rethrowRedacted(error: unknown): never {
-  throw redactTokensIn(error);
 }
 
 /** `response` (an error) with no token in its body, headers or status text. */

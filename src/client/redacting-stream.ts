@@ -10,11 +10,7 @@
  * and pays nothing per chunk.
  */
 import { Stream } from "openai/core/streaming";
-import { redactTokensIn } from "../errors.js";
-
-function rethrowRedacted(error: unknown): never {
-  throw redactTokensIn(error);
-}
+import { rethrowRedacted } from "../redact.js";
 
 /** `inner` with every rejection redacted; results pass through as they are. */
 function redactingIterator<Item>(inner: AsyncIterator<Item>): AsyncIterableIterator<Item> {

@@ -18,6 +18,9 @@
  * iterator without the request's signal having fired reads the rest of the body instead
  * (at most {@link DRAIN_LIMIT_BYTES}), so a completed stream ends without an error and
  * its socket goes back to the pool. An abort still destroys the request at once.
+ *
+ * Unlike `fetch`, undici's `request` does not follow redirects: a 3xx answer reaches the
+ * SDK as it is (`ok: false`), which makes it an `APIError`. SageMaker does not redirect.
  */
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
@@ -47,7 +50,7 @@ function responseHeaders(raw: Record<string, string | string[] | undefined>): He
  * How much of a body is read after its reader left it (the rest of a stream past `[DONE]` is
  * a few bytes); beyond this the request is aborted, as it was before, instead of waiting.
  */
-export const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 /** Reads what is left of `body` and throws it away; aborts the request past the limit. */
 function drain(body: Readable): void {

@@ -133,10 +133,16 @@ export interface ResolvedPlan {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[a-zA-Z0-9_+=,.@/-]{1,512}$/;
-// How to fix a missing or malformed role, for API callers and CLI users alike.
-const ROLE_ARN_HINT =
-  "set the plan's roleArn (CLI: --role-arn) to the ARN of the IAM role SageMaker assumes to pull " +
-  'the image and write logs, like "arn:aws:iam::123456789012:role/SageMakerExecution".';
+/**
+ * What the execution role is: shared by every message about a missing or
+ * malformed role, from the plan checks and the CLI alike.
+ */
+export const ROLE_ARN_DESCRIPTION =
+  "the ARN of the IAM role SageMaker assumes to pull the image and write logs";
+/** A well-formed execution role ARN, for those messages' examples. */
+export const EXAMPLE_ROLE_ARN = "arn:aws:iam::123456789012:role/SageMakerExecution";
+// How to fix a missing or malformed role, for API callers.
+const ROLE_ARN_HINT = `set the plan's roleArn (CLI: --role-arn) to ${ROLE_ARN_DESCRIPTION}, like ${JSON.stringify(EXAMPLE_ROLE_ARN)}.`;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9]+$/;
 const IMAGE =
   /^[a-zA-Z0-9][a-zA-Z0-9.-]*(:\d+)?\/[a-zA-Z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})?$/;

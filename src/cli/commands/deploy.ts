@@ -23,6 +23,7 @@ import {
   maskSteps,
   planDeployment,
 } from "../../deploy/index.js";
+import { EXAMPLE_ROLE_ARN, ROLE_ARN_DESCRIPTION } from "../../deploy/plan.js";
 import {
   checkFlag,
   parseCommandLine,
@@ -141,8 +142,7 @@ function components(values: Values): ComponentSpec[] | undefined {
 function planFrom(values: Values): DeploymentPlan {
   if (values["role-arn"] === undefined) {
     throw new UsageError(
-      "--role-arn is required: the ARN of the IAM role SageMaker assumes to pull the image and " +
-        "write logs, e.g. --role-arn arn:aws:iam::123456789012:role/SageMakerExecution.",
+      `--role-arn is required: ${ROLE_ARN_DESCRIPTION}, e.g. --role-arn ${EXAMPLE_ROLE_ARN}.`,
     );
   }
   if (values.components === undefined && values["copy-count"] !== undefined) {

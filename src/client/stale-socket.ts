@@ -127,10 +127,13 @@ function isReplayable(input: string | URL | Request, init: RequestInit | undefin
 const wrapped = new WeakSet<Fetch>();
 
 /**
- * Wraps `inner` (an undici-based `fetch`: the global one, `undici`'s, or one
- * that calls them) so that a call whose request met a stale keep-alive socket
+ * Wraps `inner` so that a call whose request met a stale keep-alive socket
  * (see the module comment) is sent again, up to {@link MAX_STALE_SOCKET_REPLAYS}
- * times in a row, before its failure reaches the caller. Calls with a stream
+ * times in a row, before its failure reaches the caller. Failures are matched
+ * by the identity of undici's error, so a call is sent again only when `inner`
+ * rejects with that error itself or carries it as its `cause` (the global
+ * `fetch`, `undici`'s `fetch` or `request`, or a wrapper that passes their
+ * rejection on); any other failure reaches the caller as it is. Calls with a stream
  * body, a `Request` object or an aborted signal are not sent again. Wrapping a
  * wrapped `fetch` returns it as it is.
  */

@@ -3,7 +3,9 @@
  * policy: one loop around the OpenAI client (whose own retries are off) that
  * retries throttling, 5xx, connection failures and streams cut before their
  * first chunk, honours `Retry-After`, corrects clock skew once, and turns every
- * failure into a {@link SageMakerModelError}.
+ * other failure into a {@link SageMakerModelError}. An abort is not one: it is
+ * passed on as LangChain's abort error (`wrapOpenAIClientError`), and a non-JSON
+ * answer to a structured-output request as the SDK's `SyntaxError`.
  */
 import { wrapOpenAIClientError } from "@langchain/openai";
 import type OpenAI from "openai";

@@ -26,17 +26,6 @@ function safeDecode(text: string): string {
   }
 }
 
-/** The password of a URL as written and as decoded (what the server gets); none when it has none. */
-function passwordsOf(location: string): string[] {
-  let raw: string;
-  try {
-    raw = new URL(location).password;
-  } catch {
-    return [];
-  }
-  return [...new Set([raw, safeDecode(raw)])].filter((secret) => secret !== "");
-}
-
 /**
  * What a password is replaced by: `****`, or four of another character when
  * the password holds `*`. A mask sharing no character with the password
@@ -58,27 +47,46 @@ function hide(text: string, secrets: string[], mask: string): string {
   return out;
 }
 
-/** `location` as it may be shown: a URL's password replaced by `****` (wherever else it occurs, too). */
-export function displayLocation(location: string): string {
-  if (!isPostgresUrl(location)) return location;
-  let url: URL;
+/** `location` masked once, for both exports below (one URL parse). */
+interface MaskedLocation {
+  /** What {@link displayLocation} returns. */
+  shown: string;
+  /** The URL's password as written and as decoded (what the server gets); none when it has none. */
+  secrets: string[];
+  mask: string;
+}
+
+function maskLocation(location: string): MaskedLocation {
+  let url: URL | undefined;
   try {
     url = new URL(location);
   } catch {
-    return "the PostgreSQL URL given (not shown: it does not parse)";
+    // Not a URL (a file path), or one that does not parse: no password to find.
   }
-  const secrets = passwordsOf(location);
-  if (secrets.length === 0) return url.toString();
+  const raw = url?.password ?? "";
+  const secrets = [...new Set([raw, safeDecode(raw)])].filter((secret) => secret !== "");
   const mask = maskFor(secrets);
-  url.password = mask;
-  return hide(url.toString(), secrets, mask);
+  let shown: string;
+  if (!isPostgresUrl(location)) shown = location;
+  else if (url === undefined) shown = "the PostgreSQL URL given (not shown: it does not parse)";
+  else if (secrets.length === 0) shown = url.toString();
+  else {
+    url.password = mask;
+    shown = hide(url.toString(), secrets, mask);
+  }
+  return { shown, secrets, mask };
+}
+
+/** `location` as it may be shown: a URL's password replaced by `****` (wherever else it occurs, too). */
+export function displayLocation(location: string): string {
+  return maskLocation(location).shown;
 }
 
 /** `text` with `location` shown as {@link displayLocation} and its password, raw or decoded, masked. */
 export function withoutPassword(text: string, location: string): string {
-  const secrets = passwordsOf(location);
-  const out = text.split(location).join(displayLocation(location));
-  return secrets.length === 0 ? out : hide(out, secrets, maskFor(secrets));
+  const { shown, secrets, mask } = maskLocation(location);
+  const out = text.split(location).join(shown);
+  return secrets.length === 0 ? out : hide(out, secrets, mask);
 }
 
 /**

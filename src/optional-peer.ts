@@ -7,6 +7,10 @@
  * this, a missing peer surfaces as Node's `ERR_MODULE_NOT_FOUND` from deep in the
  * import graph; with it, the import fails with a {@link ConfigurationError} whose
  * code is `MISSING_PEER` and whose message is the install command.
+ *
+ * Auth's default credential chain (`@aws-sdk/credential-provider-node`) and
+ * deploy's `@aws-sdk/client-sagemaker` are optional peers too, loaded later: on
+ * first use rather than on import, through {@link lazyOptionalPeer}.
  */
 import { ConfigurationError } from "./errors.js";
 
@@ -76,4 +80,20 @@ export async function loadOptionalPeer<T>(peer: OptionalPeer<T>): Promise<T> {
       { cause: error },
     );
   }
+}
+
+/**
+ * {@link loadOptionalPeer} on first call, the result shared by later calls. A
+ * failed load is forgotten, so the next call tries the import again: installing
+ * the peer needs no restart of anything but the process that lacked it.
+ */
+export function lazyOptionalPeer<T>(peer: OptionalPeer<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= loadOptionalPeer(peer).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
 }

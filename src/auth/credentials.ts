@@ -10,7 +10,7 @@
  * a `MISSING_PEER` error that names the install command.
  */
 import { ConfigurationError, ValidationError } from "../errors.js";
-import { loadOptionalPeer } from "../optional-peer.js";
+import { lazyOptionalPeer } from "../optional-peer.js";
 import { CredentialsError } from "./errors.js";
 import { DEFAULT_CREDENTIALS_TIMEOUT_MS } from "./options.js";
 import { describeCause, redactedCause } from "./safe-cause.js";
@@ -108,12 +108,13 @@ export function checkCredentials(
  */
 export const CREDENTIAL_CHAIN_PEER_RANGE = "^3.972.0";
 
-/**
- * Error codes of {@link loadOptionalPeer}: the default chain's package is absent
- * or broken. These pass through {@link credentialsResolver} as they are, because
- * the fix is an install, not a credentials setting.
- */
-const PEER_CODES = new Set(["MISSING_PEER", "PEER_LOAD_FAILED"]);
+// One import per process; each defaultCredentialsProvider() builds its own chain from it.
+const loadCredentialChain = lazyOptionalPeer({
+  packageName: "@aws-sdk/credential-provider-node",
+  range: CREDENTIAL_CHAIN_PEER_RANGE,
+  neededBy: "Signing without explicit `credentials` (the default AWS credential chain)",
+  load: () => import("@aws-sdk/credential-provider-node"),
+});
 
 /**
  * The Node default credential chain (environment, shared config and
@@ -129,21 +130,12 @@ const PEER_CODES = new Set(["MISSING_PEER", "PEER_LOAD_FAILED"]);
  * anything but the process that lacked it).
  */
 export function defaultCredentialsProvider(): AwsCredentialsProvider {
-  let chain: Promise<AwsCredentialsProvider> | undefined;
+  let chain: AwsCredentialsProvider | undefined;
   return async () => {
-    chain ??= loadOptionalPeer({
-      packageName: "@aws-sdk/credential-provider-node",
-      range: CREDENTIAL_CHAIN_PEER_RANGE,
-      neededBy: "Signing without explicit `credentials` (the default AWS credential chain)",
-      load: () => import("@aws-sdk/credential-provider-node"),
-    }).then(
-      (module) => module.defaultProvider() as AwsCredentialsProvider,
-      (error: unknown) => {
-        chain = undefined;
-        throw error;
-      },
-    );
-    return (await chain)();
+    const module = await loadCredentialChain();
+    // Checked after the await, so calls that waited together share one chain.
+    chain ??= module.defaultProvider() as AwsCredentialsProvider;
+    return chain();
   };
 }
 
@@ -191,9 +183,10 @@ const HOW_TO_FIX =
  * `CREDENTIALS_UNAVAILABLE`. Its message names the cause and its `cause` is a
  * redacted copy of the provider's error (see `redactedCause`), never key
  * material. Each call asks the provider again: a call that timed out does
- * not hold up the next one. The exception: the default chain's own
- * `MISSING_PEER` / `PEER_LOAD_FAILED` ({@link ConfigurationError}) passes
- * through unchanged, since it is fixed by installing a package.
+ * not hold up the next one. The exception: a {@link ConfigurationError}
+ * passes through unchanged. A provider meets one only when loading an optional
+ * peer fails (the default chain's package absent or broken: `MISSING_PEER` /
+ * `PEER_LOAD_FAILED`), and that is fixed by installing a package.
  */
 export function credentialsResolver(
   source: CredentialsSource | undefined,
@@ -214,7 +207,7 @@ export function credentialsResolver(
     try {
       resolved = await withTimeLimit(provider, timeoutMs);
     } catch (cause) {
-      if (cause instanceof ConfigurationError && PEER_CODES.has(cause.code)) throw cause;
+      if (cause instanceof ConfigurationError) throw cause;
       if (cause === TIMED_OUT) {
         throw new CredentialsError(
           "CREDENTIALS_UNAVAILABLE",

@@ -3,7 +3,7 @@
  * imported lazily, so loading the package (or a dry run) does not pay for it.
  */
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { loadOptionalPeer } from "../optional-peer.js";
+import { lazyOptionalPeer } from "../optional-peer.js";
 import { DeploymentError, DeploymentPlanError } from "./errors.js";
 import type { DeploymentRecord } from "./record.js";
 import { maskSecretValues } from "./secrets.js";
@@ -17,20 +17,12 @@ type SageMakerSdk = typeof import("@aws-sdk/client-sagemaker");
  */
 export const SAGEMAKER_CLIENT_PEER_RANGE = "^3.1142.0";
 
-let sdk: Promise<SageMakerSdk> | undefined;
-
-function loadSdk(): Promise<SageMakerSdk> {
-  sdk ??= loadOptionalPeer({
-    packageName: "@aws-sdk/client-sagemaker",
-    range: SAGEMAKER_CLIENT_PEER_RANGE,
-    neededBy: "Deploying or cleaning up a SageMaker endpoint",
-    load: () => import("@aws-sdk/client-sagemaker"),
-  }).catch((error: unknown) => {
-    sdk = undefined;
-    throw error;
-  });
-  return sdk;
-}
+const loadSdk: () => Promise<SageMakerSdk> = lazyOptionalPeer({
+  packageName: "@aws-sdk/client-sagemaker",
+  range: SAGEMAKER_CLIENT_PEER_RANGE,
+  neededBy: "Deploying or cleaning up a SageMaker endpoint",
+  load: () => import("@aws-sdk/client-sagemaker"),
+});
 
 /**
  * The client to use: the caller's (checked to be in `region`, so a record never

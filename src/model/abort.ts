@@ -48,7 +48,7 @@ function describeReason(reason: unknown): string {
 }
 
 /** `error` if it already is the abort error, else the abort error for `signal`'s reason. */
-export function abortErrorFor(
+function abortErrorFor(
   target: SageMakerTarget,
   signal: AbortSignal,
   error?: unknown,
@@ -56,4 +56,29 @@ export function abortErrorFor(
   return error instanceof RequestAbortedError
     ? error
     : new RequestAbortedError(target, signal.reason);
+}
+
+/** `error`, or the typed abort error when `signal` has fired (whatever the layer that noticed threw). */
+export function typedAbort(
+  target: SageMakerTarget,
+  signal: AbortSignal | undefined,
+  error: unknown,
+): unknown {
+  return signal?.aborted ? abortErrorFor(target, signal, error) : error;
+}
+
+/**
+ * `pending`, except that it rejects with the typed abort error once `signal`
+ * has fired; `pending` itself when there is no signal (nothing to retype).
+ */
+export function withTypedAbort<T>(
+  pending: Promise<T>,
+  target: SageMakerTarget,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  return signal === undefined
+    ? pending
+    : pending.catch((error: unknown) => {
+        throw typedAbort(target, signal, error);
+      });
 }

@@ -12,7 +12,7 @@ import { ChatOpenAI, type ChatOpenAICallOptions, type ChatOpenAIFields } from "@
 import type OpenAI from "openai";
 import type { SageMakerTokenProvider } from "../auth/token-provider.js";
 import { createSageMakerOpenAIClient } from "../client/create-client.js";
-import { abortErrorFor, type RequestAbortedError } from "./abort.js";
+import { type RequestAbortedError, typedAbort, withTypedAbort } from "./abort.js";
 import { type CompletionsRuntime, SageMakerChatCompletions } from "./completions.js";
 import {
   type ChatSageMakerOpenAIFields,
@@ -266,17 +266,13 @@ export class ChatSageMakerOpenAI extends ChatOpenAI<ChatSageMakerOpenAICallOptio
     const signal = options?.signal;
     if (signal === undefined) return super.stream(input, options);
     const target = this.#shared.target;
-    const typed = (error: unknown): unknown =>
-      signal?.aborted ? abortErrorFor(target, signal, error) : error;
-    const inner = await super.stream(input, options).catch((error: unknown) => {
-      throw typed(error);
-    });
+    const inner = await withTypedAbort(super.stream(input, options), target, signal);
     return IterableReadableStream.fromAsyncGenerator(
       (async function* () {
         try {
           yield* inner;
         } catch (error) {
-          throw typed(error);
+          throw typedAbort(target, signal, error);
         }
       })(),
     );

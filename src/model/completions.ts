@@ -24,7 +24,7 @@ import {
 } from "@langchain/openai";
 import type OpenAI from "openai";
 import { checkTimeout } from "../client/request-limits.js";
-import { abortErrorFor } from "./abort.js";
+import { withTypedAbort } from "./abort.js";
 import {
   type OutputSettings,
   StreamOutputTransformer,
@@ -96,11 +96,6 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     this.client = runtime.client;
   }
 
-  /** `error`, or the typed abort error when `signal` has fired (whatever the layer that noticed threw). */
-  private typedAbort(signal: AbortSignal | undefined, error: unknown): unknown {
-    return signal?.aborted ? abortErrorFor(this.runtime.requester.target, signal, error) : error;
-  }
-
   protected override _getResponseFormat(
     resFormat?: ChatOpenAICallOptions["response_format"],
   ): ResponseFormatConfiguration | undefined {
@@ -151,12 +146,8 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
           ? requester.stream(request, options)
           : requester.complete(request, options, request.response_format?.type === "json_schema"),
     );
-    // The caller rejects with the signal's raw reason when it fires first (no signal: nothing to retype).
-    return signal === undefined
-      ? call
-      : call.catch((error: unknown) => {
-          throw this.typedAbort(signal, error);
-        });
+    // The caller rejects with the signal's raw reason when it fires first.
+    return withTypedAbort(call, requester.target, signal);
   }
 
   protected override _convertCompletionsDeltaToBaseMessageChunk(
@@ -187,11 +178,7 @@ export class SageMakerChatCompletions extends ChatOpenAICompletions<ChatOpenAICa
     if (this.streaming) return this._generateFromStream(messages, options, runManager);
     // ChatOpenAI checks the signal first and would throw its raw reason.
     const generated = super._generate(messages, options, runManager);
-    const result = await (options.signal === undefined
-      ? generated
-      : generated.catch((error: unknown) => {
-          throw this.typedAbort(options.signal, error);
-        }));
+    const result = await withTypedAbort(generated, this.runtime.requester.target, options.signal);
     if (!transformsOutput(this.runtime.output, options)) return result;
     for (const generation of result.generations) {
       const changed = transformMessage(generation.message, this.runtime.output, options);

@@ -50,6 +50,7 @@ export {
   type VerdictEvent,
   verdictSchema,
 } from "./coder-reviewer/index.js";
+export { ReviewSchema } from "./coder-reviewer/state.js";
 export {
   type AgentEvent,
   type AgentStopReason,

@@ -10,7 +10,6 @@
  * @module sagemaker-openai-agents
  */
 
-export { ReviewSchema } from "../agents/coder-reviewer/state.js";
 export {
   Agent,
   type AgentEvent,
@@ -43,6 +42,7 @@ export {
   parseVerdictText,
   type ReasoningEvent,
   type Review,
+  ReviewSchema,
   type RoundAgentEvent,
   SqliteCheckpointSaver,
   type TextVerdict,
@@ -97,9 +97,9 @@ export {
   type SageMakerTokenProvider,
   type TokenProviderOptions,
 } from "./auth/index.js";
-export type { SageMakerConnectionOptions } from "./client/connection.js";
 export {
   createSageMakerOpenAIClient,
+  type SageMakerConnectionOptions,
   type SageMakerOpenAIClientOptions,
 } from "./client/index.js";
 export {

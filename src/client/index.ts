@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export type { SageMakerConnectionOptions } from "./connection.js";
 export {
   createSageMakerOpenAIClient,
   type SageMakerOpenAIClientOptions,

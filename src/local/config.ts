@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SAGEMAKER_NAME_PATTERN } from "../addressing/names.js";
 import { isValidRegion } from "../addressing/region.js";
 import type { ChatBackend } from "./backend.js";
-import type { BackendConfig as BuiltInBackendConfig } from "./backends/index.js";
+import type { BuiltInBackendConfig } from "./backends/index.js";
 import { LocalEndpointConfigError, LocalEndpointEnvironmentError } from "./errors.js";
 import { type FaultSpec, faultSpecSchema } from "./faults.js";
 

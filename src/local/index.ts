@@ -15,7 +15,7 @@ export type {
   StreamBackendResponse,
 } from "./backend.js";
 export {
-  type BackendConfig as BuiltInBackendConfig,
+  type BuiltInBackendConfig,
   builtInScripts,
   createBackend,
   createDemoBackend,

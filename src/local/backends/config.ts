@@ -95,8 +95,8 @@ export type DemoBackendConfig = z.input<typeof demoBackendConfigSchema>;
 /** Configuration of the proxy backend (the zod schema `proxyBackendConfigSchema` checks it). */
 export type ProxyBackendConfig = z.input<typeof proxyBackendConfigSchema>;
 
-/** Configuration of any backend. */
-export type BackendConfig = DemoBackendConfig | ProxyBackendConfig;
+/** Configuration of any built-in backend (the demo model or the proxy). */
+export type BuiltInBackendConfig = DemoBackendConfig | ProxyBackendConfig;
 
 /**
  * Validates `input` with `schema`, or throws a {@link LocalEndpointConfigError}

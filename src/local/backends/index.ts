@@ -3,7 +3,7 @@
  * that speaks vLLM's wire format, and a proxy to any OpenAI-compatible server.
  */
 export {
-  type BackendConfig,
+  type BuiltInBackendConfig,
   backendConfigSchema,
   DEFAULT_DEMO_MODEL,
   type DemoBackendConfig,

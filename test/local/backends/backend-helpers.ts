@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import type { ChatBackend, ChatCompletionRequestBody } from "../../../src/local/backend.js";
-import type { BackendConfig } from "../../../src/local/backends/index.js";
+import type { BuiltInBackendConfig } from "../../../src/local/backends/index.js";
 import { type LocalEndpoint, startLocalEndpoint } from "../../../src/local/index.js";
 import { mintToken, TEST_CREDENTIALS } from "../../helpers/local-endpoint.js";
 
@@ -153,7 +153,7 @@ export interface DemoEndpoint {
 
 /** Starts the real local endpoint (token verification included) with `components` on endpoint `demo`. */
 export async function startDemoEndpoint(
-  components: Record<string, BackendConfig>,
+  components: Record<string, BuiltInBackendConfig>,
 ): Promise<DemoEndpoint> {
   const local = await startLocalEndpoint({
     region: "us-west-2",

@@ -213,19 +213,27 @@ export class PythonWorkerPool {
 
   /** Arms the time limit of `job` on `worker`. */
   #startTimer(worker: Worker, job: Job): void {
+    this.#armTimer(worker, job.timeoutMs, () => {
+      if (worker.job !== job) return;
+      this.#timedOut += 1;
+      this.#fail(
+        worker,
+        `parsing took longer than ${job.timeoutMs} ms and was stopped; check a smaller part of the code`,
+      );
+    });
+  }
+
+  /**
+   * Replaces `worker`'s one timer with one that calls `expire` after `ms`;
+   * `expire` checks whether its limit still applies.
+   */
+  #armTimer(worker: Worker, ms: number, expire: () => void): void {
     clearTimeout(worker.timer);
     worker.timer = setTimeout(() => {
       // A loop that was blocked runs due timers before it reads the pipes: let it read
       // first, so an answer that arrived in time is not thrown away as a time-out.
-      setImmediate(() => {
-        if (worker.job !== job) return;
-        this.#timedOut += 1;
-        this.#fail(
-          worker,
-          `parsing took longer than ${job.timeoutMs} ms and was stopped; check a smaller part of the code`,
-        );
-      });
-    }, job.timeoutMs);
+      setImmediate(expire);
+    }, ms);
   }
 
   #start(): Worker {
@@ -250,15 +258,13 @@ export class PythonWorkerPool {
     this.#workers.push(worker);
     this.#started += 1;
     const startupLimit = this.#options.startupTimeoutMs ?? DEFAULT_STARTUP_TIMEOUT_MS;
-    worker.timer = setTimeout(() => {
-      setImmediate(() => {
-        if (worker.ready) return;
-        this.#fail(
-          worker,
-          `the Python checker did not start within ${startupLimit} ms; is the machine overloaded, or the command not Python 3?`,
-        );
-      });
-    }, startupLimit);
+    this.#armTimer(worker, startupLimit, () => {
+      if (worker.ready) return;
+      this.#fail(
+        worker,
+        `the Python checker did not start within ${startupLimit} ms; is the machine overloaded, or the command not Python 3?`,
+      );
+    });
     // An idle worker must not keep the process alive; a request in flight has its timer.
     child.unref();
     for (const stream of [child.stdin, child.stdout, child.stderr]) {
@@ -305,9 +311,9 @@ export class PythonWorkerPool {
   #answer(worker: Worker, line: string): boolean {
     if (!worker.ready && line.trim() === READY_LINE) {
       worker.ready = true;
-      clearTimeout(worker.timer);
-      worker.timer = undefined;
-      if (worker.job !== undefined) this.#startTimer(worker, worker.job);
+      // The start-up limit ends; a job written while starting gets its own limit now.
+      if (worker.job === undefined) clearTimeout(worker.timer);
+      else this.#startTimer(worker, worker.job);
       return true;
     }
     const job = worker.job;
